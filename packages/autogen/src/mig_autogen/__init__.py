@@ -1,0 +1,1 @@
+"""mig_autogen."""

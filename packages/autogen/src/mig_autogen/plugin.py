@@ -1,0 +1,3 @@
+"""mig-autogen's plugin module: comparators and renderers arrive here with the autogenerate work."""
+
+from __future__ import annotations

@@ -1,0 +1,48 @@
+"""The base of the operation IR.
+
+An operation says *what* to change, never how: it holds names and SQLAlchemy
+schema objects (columns, types, expressions) but no SQL text and no dialect
+knowledge. A ``DialectImpl`` turns it into statements; autogenerate produces
+and renders it. Operations are frozen dataclasses compared by identity
+(``eq=False``) because the SQLAlchemy objects they hold overload ``==``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from mig.errors import NotReversibleError
+
+
+@dataclass(frozen=True, eq=False)
+class Operation:
+    """One change to a schema (or its data).
+
+    ``impl_method`` names the ``DialectImpl`` method that carries the
+    operation out; third-party operations registered through
+    ``mig_register_operations`` may leave it empty and supply per-dialect
+    implementations in their ``OperationSpec`` instead.
+    """
+
+    impl_method: ClassVar[str] = ""
+    #: The name scripts call it by (``op.<op_name>``); defaults to ``impl_method``.
+    op_name: ClassVar[str] = ""
+
+    @classmethod
+    def script_name(cls) -> str:
+        return cls.op_name or cls.impl_method
+
+    def reverse(self) -> Operation:
+        """The operation that undoes this one; raises :class:`NotReversibleError` if there is none."""
+        raise NotReversibleError(
+            f"{type(self).__name__} cannot be reversed automatically; write the downgrade by hand"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The operation's fields by name (for linters, renderers and ``--json`` output)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def describe(self) -> str:
+        """A one-line human description, e.g. ``add_column accounts.email``."""
+        return type(self).__name__
