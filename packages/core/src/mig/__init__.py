@@ -14,8 +14,10 @@ from mig._hookmarkers import hookimpl, hookspec
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from mig import context as context
-    from mig import op as op
+    from types import ModuleType
+
+    op: ModuleType
+    context: ModuleType
 
 __all__ = ["__version__", "context", "hookimpl", "hookspec", "op"]
 

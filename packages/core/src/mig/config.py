@@ -20,7 +20,7 @@ from mig.errors import ConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_VERSION_TABLE = "mig_version"
 DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
@@ -65,13 +65,14 @@ class Config:
         """
         env = os.environ if environ is None else environ
         base = Path(cwd) if cwd is not None else Path.cwd()
+        file: Path | None
         if path is not None:
             file = Path(path)
             if not file.is_absolute():
                 file = base / file
             if not file.is_file():
                 raise ConfigError(f"config file {str(file)!r} does not exist; pass an existing .toml file to -c/--config")
-            options = _read_table(file, required=True)
+            options: dict[str, Any] = _read_table(file, required=True)
         else:
             file, options = _discover(base)
         config = cls(options=dict(options), config_file=file, x_arguments=list(x_arguments))

@@ -57,6 +57,7 @@ def mig_register_dialects() -> Iterable[DialectSpec]:
     **Return:** an iterable of :class:`mig.specs.DialectSpec`; a name already
     registered by another plugin is an error naming both distributions.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -69,6 +70,7 @@ def mig_register_operations() -> Iterable[OperationSpec]:
     **Return:** an iterable of :class:`mig.specs.OperationSpec`; a name already
     registered by another plugin is an error naming both distributions.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -79,6 +81,7 @@ def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
 
     **Return:** an iterable of :class:`mig.specs.BatchStrategySpec`.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -89,6 +92,7 @@ def mig_register_templates() -> Iterable[TemplateSpec]:
 
     **Return:** an iterable of :class:`mig.specs.TemplateSpec`.
     """
+    raise NotImplementedError
 
 
 @hookspec

@@ -206,7 +206,7 @@ def register_local_module(path: str, module: ModuleType) -> str:
     return register(module, name=f"local:{path}", distribution="<project>")
 
 
-def add_hookspecs(module: ModuleType | object) -> None:
+def add_hookspecs(module: ModuleType | type) -> None:
     """Add another package's hook specifications (``mig_cli_*``, ``mig_autogen_*``)."""
     pm = get_plugin_manager()
     pm.add_hookspecs(module)

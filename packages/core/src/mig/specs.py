@@ -40,7 +40,7 @@ class DialectSpec:
     description: str = ""
 
     def load(self) -> type:
-        return load_object(self.impl)  # type: ignore[no-any-return]
+        return load_object(self.impl)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class OperationSpec:
     description: str = ""
 
     def load_operation(self) -> type:
-        return load_object(self.operation)  # type: ignore[no-any-return]
+        return load_object(self.operation)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class BatchStrategySpec:
     description: str = ""
 
     def load(self) -> type:
-        return load_object(self.impl)  # type: ignore[no-any-return]
+        return load_object(self.impl)
 
 
 @dataclass(frozen=True)

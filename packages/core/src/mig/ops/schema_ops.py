@@ -141,7 +141,7 @@ class AlterColumnOp(Operation):
     column_name: str
     schema: str | None = None
     nullable: bool | None = None
-    comment: str | None | bool = False
+    comment: str | bool | None = False
     server_default: Any = False
     new_column_name: str | None = None
     type_: TypeEngine[Any] | None = None
@@ -181,7 +181,7 @@ class AlterColumnOp(Operation):
                                      else self.existing_server_default),
             existing_nullable=self.nullable if self.nullable is not None else self.existing_nullable,
             existing_comment=(self.comment if self.comment is not False and self.comment is not True
-                              else self.existing_comment),  # type: ignore[arg-type]
+                              else self.existing_comment),
             existing_autoincrement=(self.autoincrement if self.autoincrement is not None
                                     else self.existing_autoincrement),
             kw=self.kw,
