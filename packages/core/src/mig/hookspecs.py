@@ -150,3 +150,20 @@ def mig_revision_written(script: Any) -> None:
 
     **Return:** ``None``.
     """
+
+
+@hookspec(firstresult=True)
+def mig_autogenerate(migration_context: Any, metadata: Any, config: Any) -> Any:
+    """Compare the models with the database and propose the operations that reconcile them.
+
+    **Called by:** ``mig.command.revision(autogenerate=True)`` and
+    ``mig.command.check``, inside an online run, once per database.
+
+    :param migration_context: the live :class:`mig.runtime.MigrationContext`.
+    :param metadata: the ``target_metadata`` (a ``MetaData`` or a sequence of them).
+    :param config: the :class:`mig.config.Config` of the run.
+
+    **Return:** a sequence of :mod:`mig.ops` operations for the upgrade (empty
+    when the database matches the models), or ``None`` for "no opinion"; when
+    no plugin answers, the command fails naming mig-autogen.
+    """
