@@ -102,7 +102,7 @@ class DialectImpl:
     def _resolve_handler(cls, op_type: type) -> Callable[..., Any]:
         method_name = getattr(op_type, "impl_method", "")
         if method_name and callable(getattr(cls, method_name, None)):
-            return getattr(cls, method_name)  # type: ignore[no-any-return]
+            return getattr(cls, method_name)  # type: ignore[no-any-return,unused-ignore]
         from mig.ddl.custom import custom_handler
 
         handler = custom_handler(op_type, cls)
@@ -113,11 +113,56 @@ class DialectImpl:
             )
         return handler
 
+
     # -- statements -------------------------------------------------------------------
 
-    def execute(self, construct: Any, params: Any = None) -> Any:
-        """Execute a statement (string, ``text()`` or construct) or, offline, write it out."""
-        raise NotImplementedError
+    def execute(self, construct: Any, params: Any = None, *,
+                execution_options: Mapping[str, Any] | None = None) -> Any:
+        """Execute a statement (string, ``text()`` or construct) or, offline, write it out.
+
+        Offline, bound values are rendered inline and the statement is written
+        to :attr:`output` followed by :attr:`statement_terminator` and a blank line.
+        """
+        if self.as_sql:
+            if params:
+                raise OfflineError("statements with separate parameters cannot be written as SQL; "
+                                   "put the values in the statement (op.inline_literal) instead")
+            self.emit(self.render(construct))
+            return None
+        connection = self.connection
+        if connection is None:
+            raise OperationError("no connection: configure the migration context with connection=...")
+        if isinstance(construct, str):
+            construct = _text(construct)
+        if execution_options:
+            return connection.execute(construct, params, execution_options=execution_options)
+        if params is not None:
+            return connection.execute(construct, params)
+        return connection.execute(construct)
+
+    def render(self, construct: Any) -> str:
+        """A statement as SQL text for this dialect, bound values inlined."""
+        if isinstance(construct, str):
+            return construct.strip()
+        compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        sql = str(compiled).replace("\t", "    ").strip()
+        if " \n" in sql:
+            sql = "\n".join(line.rstrip() for line in sql.split("\n"))
+        return sql
+
+    def emit(self, sql: str) -> None:
+        """Write one statement of offline output."""
+        out = self.output
+        if out is None:
+            import sys
+
+            out = self.output = sys.stdout
+        out.write(f"{sql}{self.statement_terminator}\n\n")
+
+    def comment(self, text: str) -> None:
+        """Write a SQL comment line to offline output (``-- text``)."""
+        if self.as_sql and self.output is not None:
+            self.output.write(f"-- {text}\n\n")
 
     def require_connection(self, what: str) -> Connection:
         """The live connection; offline, an :class:`OfflineError` explaining that ``what`` needs it."""
@@ -128,23 +173,244 @@ class DialectImpl:
             )
         return self.connection
 
-    # -- one method per operation (the generic implementation fills these in) ---
+    # -- transactions (the runtime calls these) ---------------------------------------
 
-    def create_table(self, op: CreateTableOp) -> Any: raise NotImplementedError
-    def drop_table(self, op: DropTableOp) -> None: raise NotImplementedError
-    def rename_table(self, op: RenameTableOp) -> None: raise NotImplementedError
-    def add_column(self, op: AddColumnOp) -> None: raise NotImplementedError
-    def drop_column(self, op: DropColumnOp) -> None: raise NotImplementedError
-    def alter_column(self, op: AlterColumnOp) -> None: raise NotImplementedError
-    def create_index(self, op: CreateIndexOp) -> None: raise NotImplementedError
-    def drop_index(self, op: DropIndexOp) -> None: raise NotImplementedError
-    def create_unique_constraint(self, op: CreateUniqueConstraintOp) -> None: raise NotImplementedError
-    def create_foreign_key(self, op: CreateForeignKeyOp) -> None: raise NotImplementedError
-    def create_check_constraint(self, op: CreateCheckConstraintOp) -> None: raise NotImplementedError
-    def create_primary_key(self, op: CreatePrimaryKeyOp) -> None: raise NotImplementedError
-    def drop_constraint(self, op: DropConstraintOp) -> None: raise NotImplementedError
-    def create_table_comment(self, op: CreateTableCommentOp) -> None: raise NotImplementedError
-    def drop_table_comment(self, op: DropTableCommentOp) -> None: raise NotImplementedError
-    def bulk_insert(self, op: BulkInsertOp) -> None: raise NotImplementedError
-    def execute_sql(self, op: ExecuteSQLOp) -> Any: raise NotImplementedError
-    def batch_alter_table(self, op: BatchAlterTableOp) -> None: raise NotImplementedError
+    def begin_sql(self) -> str:
+        """The statement that opens a transaction in offline output."""
+        return "BEGIN"
+
+    def commit_sql(self) -> str:
+        """The statement that commits a transaction in offline output."""
+        return "COMMIT"
+
+    def on_transaction_begin(self, connection: Connection) -> None:
+        """Called right after the runtime begins a transaction online (SQLite emits BEGIN here)."""
+
+    # -- one method per operation -----------------------------------------------------
+
+    def create_table(self, op: CreateTableOp) -> Any:
+        """``CREATE TABLE``, then its indexes and (where not inline) its comments; returns the ``Table``."""
+        from sqlalchemy.schema import CreateIndex, CreateTable, SetColumnComment, SetTableComment
+
+        from mig.ddl.schemaobj import table
+
+        tbl = table(op.table_name, *op.columns, schema=op.schema, **dict(op.kw))
+        self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
+        for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
+            self.execute(CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
+        dialect = self.dialect
+        if dialect.supports_comments and not dialect.inline_comments:
+            if tbl.comment is not None:
+                self.execute(SetTableComment(tbl))
+            for column in tbl.columns:
+                if column.comment is not None:
+                    self.execute(SetColumnComment(column))
+        return tbl
+
+    def drop_table(self, op: DropTableOp) -> None:
+        from sqlalchemy.schema import DropTable
+
+        from mig.ddl.schemaobj import table
+
+        self.execute(DropTable(table(op.table_name, schema=op.schema, **dict(op.kw)),
+                               if_exists=bool(op.if_exists)))
+
+    def rename_table(self, op: RenameTableOp) -> None:
+        from mig.ddl.constructs import RenameTable
+
+        self.execute(RenameTable(op.old_table_name, op.new_table_name, schema=op.schema))
+
+    def add_column(self, op: AddColumnOp) -> None:
+        """``ADD COLUMN``, then the column's foreign keys, index and comment as separate statements."""
+        from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
+
+        from mig.ddl.constructs import AddColumn
+        from mig.ddl.schemaobj import table
+
+        tbl = table(op.table_name, op.column, schema=op.schema)
+        column = tbl.c[op.column.name]
+        self.execute(AddColumn(op.table_name, column, schema=op.schema,
+                               if_not_exists=bool(op.if_not_exists)))
+        for fk in column.foreign_keys:
+            if fk.constraint is not None and self.add_column_foreign_keys:
+                self._add_fk_for_column(fk.constraint, AddConstraint)
+        for index in tbl.indexes:
+            self.execute(CreateIndex(index))
+        dialect = self.dialect
+        if column.comment is not None and dialect.supports_comments and not dialect.inline_comments:
+            self.execute(SetColumnComment(column))
+
+    #: Whether ``add_column`` emits ``ADD CONSTRAINT`` for a new column's ``ForeignKey`` (not SQLite).
+    add_column_foreign_keys: ClassVar[bool] = True
+
+    def _add_fk_for_column(self, constraint: Any, add_constraint: Any) -> None:
+        from sqlalchemy import MetaData, Table
+
+        fk = next(iter(constraint.elements))
+        target = fk.target_fullname.split(".")
+        ref_schema = ".".join(target[:-2]) or None
+        ref_table = target[-2]
+        md = constraint.table.metadata if constraint.table is not None else MetaData()
+        key = f"{ref_schema}.{ref_table}" if ref_schema else ref_table
+        if key not in md.tables:
+            Table(ref_table, md, schema=ref_schema)
+        from mig.ddl.schemaobj import column_for
+
+        for element in constraint.elements:
+            column_for(md.tables[key], element.target_fullname.split(".")[-1])
+        self.execute(add_constraint(constraint))
+
+    def drop_column(self, op: DropColumnOp) -> None:
+        from mig.ddl.constructs import DropColumn
+
+        self.execute(DropColumn(op.table_name, op.column_name, schema=op.schema,
+                                if_exists=bool(op.if_exists)))
+
+    def alter_column(self, op: AlterColumnOp) -> None:
+        """One statement per change: nullability, default, type, comment, then the rename."""
+        from mig.ddl import constructs as c
+
+        existing = {
+            "existing_type": op.existing_type,
+            "existing_nullable": op.existing_nullable,
+            "existing_server_default": (None if op.existing_server_default is False
+                                        else op.existing_server_default),
+            "existing_comment": op.existing_comment,
+        }
+        name, schema = op.table_name, op.schema
+        if op.nullable is not None:
+            self.execute(c.ColumnNullable(name, op.column_name, op.nullable, schema, **existing))
+        if op.server_default is not False:
+            self.execute(c.ColumnDefault(name, op.column_name, op.server_default, schema, **existing))
+        if op.type_ is not None:
+            self.execute(c.ColumnType(name, op.column_name, op.type_, schema,
+                                      using=op.kw.get(f"{self.name}_using"), **existing))
+        if op.comment is not False:
+            self.execute(c.ColumnComment(name, op.column_name, op.comment if isinstance(op.comment, str) else None, schema, **existing))
+        if op.new_column_name is not None:
+            self.execute(c.ColumnName(name, op.column_name, op.new_column_name, schema, **existing))
+
+    def create_index(self, op: CreateIndexOp) -> None:
+        from sqlalchemy.schema import CreateIndex
+
+        from mig.ddl.schemaobj import index
+
+        idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
+                    **dict(op.kw))
+        self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
+
+    def drop_index(self, op: DropIndexOp) -> None:
+        from sqlalchemy.schema import DropIndex
+
+        from mig.ddl.schemaobj import index
+
+        idx = index(op.index_name, op.table_name, (), schema=op.schema, **dict(op.kw))
+        self.execute(DropIndex(idx, if_exists=bool(op.if_exists)))
+
+    def create_unique_constraint(self, op: CreateUniqueConstraintOp) -> None:
+        from sqlalchemy.schema import AddConstraint
+
+        from mig.ddl.schemaobj import unique_constraint
+
+        self.execute(AddConstraint(unique_constraint(op.constraint_name, op.table_name, op.columns,
+                                                     schema=op.schema, **dict(op.kw))))
+
+    def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
+        from sqlalchemy.schema import AddConstraint
+
+        from mig.ddl.schemaobj import foreign_key
+
+        fk = foreign_key(op.constraint_name, op.source_table, op.referent_table, op.local_cols,
+                         op.remote_cols, source_schema=op.source_schema,
+                         referent_schema=op.referent_schema, onupdate=op.onupdate,
+                         ondelete=op.ondelete, deferrable=op.deferrable, initially=op.initially,
+                         match=op.match, **dict(op.kw))
+        self.execute(AddConstraint(fk))
+
+    def create_check_constraint(self, op: CreateCheckConstraintOp) -> None:
+        from sqlalchemy.schema import AddConstraint
+
+        from mig.ddl.schemaobj import check_constraint
+
+        self.execute(AddConstraint(check_constraint(op.constraint_name, op.table_name, op.condition,
+                                                    schema=op.schema, **dict(op.kw))))
+
+    def create_primary_key(self, op: CreatePrimaryKeyOp) -> None:
+        from sqlalchemy.schema import AddConstraint
+
+        from mig.ddl.schemaobj import primary_key
+
+        self.execute(AddConstraint(primary_key(op.constraint_name, op.table_name, op.columns,
+                                               schema=op.schema, **dict(op.kw))))
+
+    def drop_constraint(self, op: DropConstraintOp) -> None:
+        from sqlalchemy.schema import DropConstraint
+
+        from mig.ddl.schemaobj import constraint_stub
+
+        cons = constraint_stub(op.constraint_name, op.table_name, op.type_, schema=op.schema)
+        self.execute(DropConstraint(cons, if_exists=bool(op.if_exists)))
+
+    def create_table_comment(self, op: CreateTableCommentOp) -> None:
+        from sqlalchemy.schema import SetTableComment
+
+        from mig.ddl.schemaobj import table
+
+        self.execute(SetTableComment(table(op.table_name, schema=op.schema, comment=op.comment)))
+
+    def drop_table_comment(self, op: DropTableCommentOp) -> None:
+        from sqlalchemy.schema import DropTableComment
+
+        from mig.ddl.schemaobj import table
+
+        self.execute(DropTableComment(table(op.table_name, schema=op.schema)))
+
+    def bulk_insert(self, op: BulkInsertOp) -> None:
+        """Online: one executemany (or one INSERT per row); offline: one INSERT per row, values inlined."""
+        if not op.rows:
+            return
+        table = op.table
+        if self.as_sql:
+            for row in op.rows:
+                self.execute(table.insert().values(**row))
+            return
+        if op.multiinsert:
+            self.execute(table.insert(), [dict(row) for row in op.rows])
+        else:
+            for row in op.rows:
+                self.execute(table.insert().values(**row))
+
+    def execute_sql(self, op: ExecuteSQLOp) -> Any:
+        sqltext = op.sqltext
+        if isinstance(sqltext, str) and not self.as_sql:
+            sqltext = _text(sqltext)
+        return self.execute(sqltext, execution_options=op.execution_options)
+
+    def batch_alter_table(self, op: BatchAlterTableOp) -> None:
+        """Run a batch through a registered strategy, or its operations one by one."""
+        from mig import plugins
+
+        if op.recreate == "always":
+            strategies = plugins.batch_strategies()
+            reg = strategies.get("move-and-copy")
+            if reg is None:
+                from mig.errors import NotSupportedError
+
+                raise NotSupportedError(
+                    "batch_alter_table(recreate='always') needs the 'move-and-copy' batch strategy: "
+                    "pip install mig-sqlite-batch"
+                )
+            reg.item.load()(self).run(op)
+            return
+        spec = plugins.batch_strategy_for(self.name)
+        if spec is not None:
+            spec.load()(self).run(op)
+            return
+        for inner in op.operations:
+            self.run(inner)
+
+
+def _text(sql: str) -> Any:
+    from sqlalchemy import text
+
+    return text(sql)
