@@ -1,0 +1,149 @@
+"""Commands that run against the database (or write its SQL with ``--sql``):
+upgrade, downgrade, stamp, current, check."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
+from mig_cli.state import CliState
+
+sql_option = click.option("--sql", is_flag=True,
+                          help="Print the SQL to stdout instead of running it (offline mode).")
+tag_option = click.option("--tag", help="An arbitrary string for env.py (context.get_tag_argument()).")
+
+
+def _prepare(state: CliState, sql: bool) -> Any:
+    config = state.config(cmd_opts=click.get_current_context().params)
+    if sql:
+        config.output_buffer = sys.stdout
+    else:
+        state.show_progress()
+    return config
+
+
+@click.command()
+@click.argument("revision")
+@sql_option
+@tag_option
+@click.pass_obj
+def upgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
+    """Upgrade the database to REVISION (e.g. `head`, `+1`, `ae10`; `A:B` with --sql)."""
+    from mig import command
+
+    config = _prepare(state, sql)
+    command.upgrade(config, revision, sql=sql, tag=tag)
+
+
+@click.command()
+@click.argument("revision")
+@sql_option
+@tag_option
+@click.pass_obj
+def downgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
+    """Revert the database to REVISION (e.g. `-1`, `base`, `ae10`; `A:B` with --sql)."""
+    from mig import command
+
+    config = _prepare(state, sql)
+    command.downgrade(config, revision, sql=sql, tag=tag)
+
+
+@click.command()
+@click.argument("revisions", nargs=-1, required=True)
+@sql_option
+@tag_option
+@click.option("--purge", is_flag=True, help="Empty the version table before stamping.")
+@click.pass_obj
+def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | None,
+          purge: bool) -> None:
+    """Set the version table to REVISIONS without running any migration."""
+    from mig import command
+
+    config = state.config(cmd_opts=click.get_current_context().params)
+    if sql:
+        config.output_buffer = sys.stdout
+    command.stamp(config, list(revisions), sql=sql, tag=tag, purge=purge)
+
+
+@dataclass(frozen=True)
+class CurrentEntry:
+    """One line of ``mig current``: a script, and whether it is only an effective head."""
+
+    script: Any
+    effective: bool = False
+
+
+def current_entries(result: Any) -> list[CurrentEntry]:
+    """Normalise what ``mig.command.current`` returns into :class:`CurrentEntry` objects."""
+    items: Iterable[Any]
+    if result is None:
+        return []
+    rows = getattr(result, "rows", None)
+    if rows is not None:  # an object with .rows and .effective_heads
+        effective = getattr(result, "effective_heads", None) or ()
+        return ([CurrentEntry(_script_of(r)) for r in rows]
+                + [CurrentEntry(_script_of(r), True) for r in effective])
+    items = result
+    entries = []
+    for item in items:
+        flag = False
+        for name in ("effective", "is_effective", "effective_head", "is_effective_head"):
+            value = getattr(item, name, None)
+            if isinstance(value, bool):
+                flag = value
+                break
+        entries.append(CurrentEntry(_script_of(item), flag))
+    return entries
+
+
+def _script_of(item: Any) -> Any:
+    script = getattr(item, "script", None)
+    return script if script is not None else item
+
+
+@click.command()
+@click.option("-v", "--verbose", is_flag=True, help="Show the database URL and every detail.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/cli.md).")
+@click.pass_obj
+def current(state: CliState, verbose: bool, as_json: bool) -> None:
+    """Show the revision(s) the database is at, and the revisions they depend on."""
+    from mig import command
+
+    from mig_cli.errors import _hide_password
+
+    config = state.config(cmd_opts=click.get_current_context().params)
+    entries = current_entries(command.current(config, verbose=verbose))
+    url = _hide_password(config.url) if config.url else None
+    if as_json:
+        rows = []
+        for entry in entries:
+            data = revision_json(entry.script)
+            data["effective_head"] = entry.effective
+            rows.append(data)
+        echo_json({"url": url, "current": rows})
+        return
+    if verbose:
+        click.echo(f"Current revision(s) for {url}:", err=False)
+    for entry in entries:
+        if verbose:
+            click.echo(format_verbose(entry.script))
+        else:
+            click.echo(format_revision(entry.script, effective_head=entry.effective))
+
+
+@click.command()
+@click.pass_obj
+def check(state: CliState) -> None:
+    """Fail (exit 1) if the models have changes that no revision covers (needs mig-autogen)."""
+    from mig import command
+
+    config = state.config(cmd_opts=click.get_current_context().params)
+    result = command.check(config)
+    if not state.quiet:
+        click.echo(result if isinstance(result, str) and result
+                   else "No new upgrade operations detected.")

@@ -1,0 +1,146 @@
+"""The ``mig`` console script: a click group whose commands come from plugins.
+
+Start-up stays cheap: the group lists commands from their
+:class:`~mig_cli.specs.CommandSpec` descriptors (collected through the
+``mig_cli_register_commands`` hook) and imports a command's module only when
+that command runs. ``mig --help`` and ``mig --version`` import neither
+SQLAlchemy nor any plugin's real code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from mig_cli.state import CliState
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _command_specs() -> dict[str, Any]:
+    """Every registered command descriptor by name (the CLI's own plugin is always included)."""
+    from mig import plugins
+
+    import mig_cli.plugin
+
+    plugins.register(mig_cli.plugin, name="cli", distribution="mig-cli", version=_version("mig-cli"))
+    return plugins.collect_named("mig_cli_register_commands")
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class MigGroup(click.Group):
+    """A group whose commands are plugin descriptors, loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_command_specs())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        reg = _command_specs().get(cmd_name)
+        if reg is None:
+            return None
+        from mig.errors import PluginError
+        from mig.specs import load_object
+
+        try:
+            command = load_object(reg.item.command)
+        except Exception as exc:
+            raise PluginError(
+                f"command {cmd_name!r} from plugin {reg.plugin!r} ({reg.distribution}) cannot be "
+                f"loaded: {type(exc).__name__}: {exc}; reinstall {reg.distribution}"
+            ) from exc
+        if not isinstance(command, click.Command):
+            raise PluginError(f"command {cmd_name!r} from plugin {reg.plugin!r} ({reg.distribution}) "
+                              f"is not a click command: {command!r}")
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        specs = _command_specs()
+        rows = [(name, specs[name].item.help) for name in sorted(specs)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from mig import __version__
+
+    click.echo(f"mig {_version('mig-cli')} (mig-core {__version__}, Python {sys.version.split()[0]})")
+    ctx.exit(0)
+
+
+@click.group(cls=MigGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("-c", "--config", "config_path", metavar="PATH", type=click.Path(dir_okay=False),
+              help="Configuration file (.toml). Default: ./mig.toml, else [tool.mig] in ./pyproject.toml.")
+@click.option("-x", "x_arguments", metavar="KEY=VALUE", multiple=True,
+              help="A value for env.py (context.get_x_argument()); repeatable.")
+@click.option("--traceback", is_flag=True, help="Show the full traceback when a command fails.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, x_arguments: tuple[str, ...],
+        traceback: bool, quiet: bool) -> None:
+    """mig: database migrations for SQLAlchemy.
+
+    Run `mig init migrations` to start, `mig revision -m "..."` to add a
+    migration, `mig upgrade head` to apply them (`--sql` to print the SQL).
+    """
+    state = CliState(config_path=config_path, x_arguments=list(x_arguments),
+                     traceback=traceback, quiet=quiet)
+    CliState.current = state
+    ctx.obj = state
+    state.setup_logging()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: run the CLI and turn every failure into one line and an exit status."""
+    sys.exit(run(argv))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run ``mig`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    CliState.current = None
+    try:
+        result = cli.main(args=args, prog_name="mig", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("mig: aborted", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("mig: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        from mig_cli.errors import report
+
+        state = CliState.current
+        show_traceback = state.traceback if state is not None else "--traceback" in args
+        return report(exc, traceback=show_traceback)
+    finally:
+        if CliState.current is not None:
+            CliState.current.close()
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

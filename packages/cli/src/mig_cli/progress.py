@@ -1,0 +1,112 @@
+"""The progress line shown on a terminal while migrations run (revision n of N, elapsed).
+
+:class:`ProgressReporter` is a plugin object the CLI registers for the run; it
+implements ``mig_before_step``, ``mig_after_step`` and ``mig_step_progress``.
+Log records go through :class:`StatusAwareHandler`, which clears the line
+first so that the two never mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING, Any, TextIO
+
+from mig import hookimpl
+
+if TYPE_CHECKING:
+    from mig_cli.state import CliState
+
+
+class TerminalStatus:
+    """One line at the bottom of a terminal, rewritten in place (a no-op when disabled)."""
+
+    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        if not self.enabled:
+            return
+        self.text = text
+        self.stream.write("\r\x1b[2K" + text)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self.text:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+        self.text = ""
+
+    def write_line(self, line: str) -> None:
+        """Write ``line`` above the status line, then draw the status line again."""
+        text = self.text
+        self.clear()
+        self.stream.write(line + "\n")
+        self.stream.flush()
+        if text:
+            self.show(text)
+
+
+class StatusAwareHandler(logging.Handler):
+    """Writes ``mig.*`` log records to stderr without breaking the progress line."""
+
+    def __init__(self, state: CliState) -> None:
+        super().__init__()
+        self.state = state
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+            status = self.state._status
+            if status is not None and status.enabled:
+                status.write_line(line)
+            else:
+                sys.stderr.write(line + "\n")
+                sys.stderr.flush()
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+
+def _field(step: Any, name: str, default: Any = None) -> Any:
+    return getattr(step, name, default)
+
+
+class ProgressReporter:
+    """Plugin object: draws ``upgrade abc123 (2 of 5) 1.3s`` while a run proceeds."""
+
+    def __init__(self, status: TerminalStatus) -> None:
+        self.status = status
+        self.started = time.monotonic()
+        self.current = ""
+
+    def _line(self, step: Any, extra: str = "") -> str:
+        index = _field(step, "index")
+        total = _field(step, "total")
+        position = ""
+        if isinstance(index, int) and isinstance(total, int) and total:
+            # StepEvent.index counts from 0.
+            position = f" ({index + 1} of {total})"
+        elapsed = time.monotonic() - self.started
+        direction = _field(step, "direction", "") or ""
+        revision = _field(step, "revision", "") or ""
+        return f"{direction} {revision}{position}{extra}, {elapsed:.1f}s elapsed".strip()
+
+    @hookimpl
+    def mig_before_step(self, step: Any) -> None:
+        self.current = self._line(step)
+        self.status.show(self.current)
+
+    @hookimpl
+    def mig_after_step(self, step: Any) -> None:
+        self.status.clear()
+
+    @hookimpl
+    def mig_step_progress(self, step: Any, done: int, total: int | None, what: str) -> None:
+        amount = f"{done} of {total}" if total else f"{done}"
+        if step is not None:
+            self.status.show(self._line(step, f": {amount} {what}"))
+        else:
+            self.status.show(f"{amount} {what}")

@@ -1,0 +1,104 @@
+"""What the global options of one ``mig`` run decided, shared by every command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from mig.config import Config
+
+    from mig_cli.progress import TerminalStatus
+
+
+@dataclass
+class CliState:
+    """Global options (``-c``, ``-x``, ``--traceback``, ``-q``) and the lazily loaded config."""
+
+    config_path: str | None = None
+    x_arguments: list[str] = field(default_factory=list)
+    traceback: bool = False
+    quiet: bool = False
+    _config: Config | None = None
+    _status: TerminalStatus | None = None
+    _log_handler: logging.Handler | None = None
+    _plugins: list[str] = field(default_factory=list)
+
+    #: The state of the run in progress (read by the error reporter).
+    current: ClassVar[CliState | None] = None
+
+    # -- configuration ---------------------------------------------------------
+
+    def config(self, cmd_opts: Any = None) -> Config:
+        """The run's configuration, loaded on first use; an error when there is none."""
+        if self._config is None:
+            from mig.config import Config
+            from mig.errors import ConfigError
+
+            config = Config.load(self.config_path, x_arguments=self.x_arguments)
+            if config.config_file is None:
+                raise ConfigError(
+                    f"no configuration found in {Path.cwd()}: there is no mig.toml and no "
+                    f"[tool.mig] table in pyproject.toml; run `mig init migrations` to create one, "
+                    f"or pass -c PATH"
+                )
+            self._config = config
+        if cmd_opts is not None:
+            self._config.cmd_opts = cmd_opts
+        return self._config
+
+    # -- terminal output ---------------------------------------------------------
+
+    @property
+    def status(self) -> TerminalStatus:
+        if self._status is None:
+            from mig_cli.progress import TerminalStatus
+
+            self._status = TerminalStatus(sys.stderr, enabled=not self.quiet and _isatty(sys.stderr))
+        return self._status
+
+    def setup_logging(self) -> None:
+        """Send ``mig.*`` log records to stderr (INFO, or WARNING with ``-q``), as Alembic does."""
+        from mig_cli.progress import StatusAwareHandler
+
+        handler = StatusAwareHandler(self)
+        handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))
+        logger = logging.getLogger("mig")
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING if self.quiet else logging.INFO)
+        self._log_handler = handler
+
+    def show_progress(self) -> None:
+        """Register the progress-line plugin for this run (only on a terminal)."""
+        if not self.status.enabled:
+            return
+        from mig import plugins
+
+        from mig_cli.progress import ProgressReporter
+
+        self._plugins.append(plugins.register(ProgressReporter(self.status), name="cli-progress",
+                                              distribution="mig-cli"))
+
+    def close(self) -> None:
+        """Undo what the run set up (matters when several runs share a process, as in tests)."""
+        if self._status is not None:
+            self._status.clear()
+        if self._plugins:
+            from mig import plugins
+
+            for name in self._plugins:
+                plugins.unregister(name)
+            self._plugins.clear()
+        if self._log_handler is not None:
+            logging.getLogger("mig").removeHandler(self._log_handler)
+            self._log_handler = None
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
