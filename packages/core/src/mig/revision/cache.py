@@ -1,0 +1,89 @@
+"""A cache of what each script's source declares, one file per version location.
+
+Keyed by each file's path relative to the location, its ``st_mtime_ns`` and
+its size, so an edited, replaced or removed script is read again. The cache
+file lives in the location's ``__pycache__`` folder (``mig-revisions.cache``);
+a missing, stale, corrupt or unwritable cache is ignored, never an error.
+Set ``MIG_NO_CACHE=1`` to neither read nor write it.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from mig.revision.parse import ScriptSource
+
+log = logging.getLogger("mig.revision")
+
+CACHE_DIR = "__pycache__"
+CACHE_NAME = "mig-revisions.cache"
+_MAGIC = ("mig-revisions", 1, sys.version_info[:2])
+
+Entry = tuple[int, int, tuple[Any, ...]]
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("MIG_NO_CACHE", "") in ("", "0")
+
+
+class LocationCache:
+    """The cached parse results of one version location."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.file = location / CACHE_DIR / CACHE_NAME
+        self.enabled = cache_enabled()
+        self._old: dict[str, Entry] = {}
+        self._new: dict[str, Entry] = {}
+        self._dirty = False
+        if self.enabled:
+            self._old = self._read()
+
+    def _read(self) -> dict[str, Entry]:
+        try:
+            data = self.file.read_bytes()
+        except OSError:
+            return {}
+        try:
+            magic, entries = marshal.loads(data)
+        except Exception:  # corrupt or from another Python: start over
+            log.debug("ignoring unreadable revision cache %s", self.file)
+            return {}
+        if magic != _MAGIC or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def get(self, relpath: str, mtime_ns: int, size: int) -> ScriptSource | None:
+        entry = self._old.get(relpath)
+        if entry is not None:
+            try:
+                if entry[0] == mtime_ns and entry[1] == size:
+                    source = ScriptSource.from_tuple(entry[2])
+                    self._new[relpath] = entry
+                    return source
+            except Exception:
+                pass
+        return None
+
+    def put(self, relpath: str, mtime_ns: int, size: int, source: ScriptSource) -> None:
+        self._new[relpath] = (mtime_ns, size, source.to_tuple())
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if anything changed (entries for vanished files are dropped)."""
+        if not self.enabled:
+            return
+        if not self._dirty and len(self._new) == len(self._old):
+            return
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            tmp = self.file.with_name(f"{CACHE_NAME}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((_MAGIC, self._new)))
+            os.replace(tmp, self.file)
+        except OSError as exc:
+            log.debug("cannot write revision cache %s: %s", self.file, exc)

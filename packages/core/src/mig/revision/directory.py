@@ -1,0 +1,237 @@
+"""The script directory: finds the scripts of every version location and builds the graph."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import sys
+import types
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mig.errors import ConfigError, RangeNotAncestorError, ScriptError
+from mig.revision import plan as _plan
+from mig.revision.cache import LocationCache
+from mig.revision.graph import RevisionMap, check_script_source, split_range
+from mig.revision.parse import ScriptSource, normalise_down, normalise_names, parse_source
+from mig.revision.script import Script
+
+if TYPE_CHECKING:
+    from mig.config import Config
+    from mig.revision.plan import Step
+
+log = logging.getLogger("mig.revision")
+
+TEMPLATE_NAME = "script.py.mako"
+
+
+def _is_script_name(name: str) -> bool:
+    return (name.endswith(".py") and not name.startswith((".", "__init__"))
+            and not name.startswith(".#"))
+
+
+class ScriptDirectory:
+    """The migration environment's scripts: ``script_location`` and its version locations."""
+
+    def __init__(self, dir: str | os.PathLike[str], version_locations: Sequence[str | os.PathLike[str]] | None = None,
+                 *, recursive: bool = False, config: Config | None = None,
+                 file_template: str = "%(rev)s_%(slug)s", truncate_slug_length: int = 40,
+                 timezone: str | None = None) -> None:
+        self.dir = Path(dir)
+        locations = version_locations if version_locations else [self.dir / "versions"]
+        self.version_locations = [Path(p) for p in locations]
+        self.recursive = recursive
+        self.config = config
+        self.file_template = file_template
+        self.truncate_slug_length = truncate_slug_length
+        self.timezone = timezone
+        self._map: RevisionMap | None = None
+        self._modules: dict[Path, types.ModuleType] = {}
+
+    @classmethod
+    def from_config(cls, config: Config) -> ScriptDirectory:
+        return cls(
+            config.script_location,
+            config.version_locations,
+            recursive=bool(config.get("recursive_version_locations", False)),
+            config=config,
+            file_template=config.file_template,
+            truncate_slug_length=config.truncate_slug_length,
+            timezone=config.get("timezone"),
+        )
+
+    # -- reading -------------------------------------------------------------
+
+    @property
+    def versions(self) -> Path:
+        """The first version location (where new scripts go by default)."""
+        return self.version_locations[0]
+
+    @property
+    def template_path(self) -> Path:
+        return self.dir / TEMPLATE_NAME
+
+    @property
+    def revision_map(self) -> RevisionMap:
+        if self._map is None:
+            self._map = RevisionMap(self._load_scripts())
+        return self._map
+
+    def refresh(self) -> RevisionMap:
+        """Forget the graph and read the scripts again."""
+        self._map = None
+        return self.revision_map
+
+    def _files(self, location: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        stack = [("", location)]
+        while stack:
+            prefix, folder = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except FileNotFoundError:
+                raise ConfigError(
+                    f"version location {folder} does not exist; create it or fix "
+                    f"script_location / version_locations") from None
+            for entry in entries:
+                if entry.is_file() and _is_script_name(entry.name):
+                    yield prefix + entry.name, entry
+                elif (self.recursive and entry.is_dir() and entry.name != "__pycache__"
+                      and not entry.name.startswith(".")):
+                    stack.append((f"{prefix}{entry.name}/", Path(entry.path)))
+
+    def _load_scripts(self) -> list[Script]:
+        scripts: list[Script] = []
+        for location in self.version_locations:
+            cache = LocationCache(location)
+            for relpath, entry in self._files(location):
+                path = Path(entry.path)
+                st = entry.stat()
+                source = cache.get(relpath, st.st_mtime_ns, st.st_size)
+                if source is None:
+                    try:
+                        data = path.read_bytes()
+                    except OSError as exc:
+                        raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
+                    source = parse_source(data, str(path))
+                    cache.put(relpath, st.st_mtime_ns, st.st_size, source)
+                if source.dynamic:
+                    source = self._source_by_import(path, source)
+                revision = check_script_source(source.revision, path)
+                scripts.append(Script(
+                    revision=revision,
+                    down_revision=source.down_revision,
+                    path=path,
+                    doc=source.doc,
+                    declared_branch_labels=source.branch_labels,
+                    depends_on=source.depends_on,
+                    location=location,
+                ))
+            cache.save()
+        return scripts
+
+    def _source_by_import(self, path: Path, source: ScriptSource) -> ScriptSource:
+        module = self._import(path)
+        where = str(path)
+        return ScriptSource(
+            revision=getattr(module, "revision", None),
+            down_revision=normalise_down(getattr(module, "down_revision", None), where),
+            branch_labels=normalise_names(getattr(module, "branch_labels", None), "branch_labels", where),
+            depends_on=normalise_names(getattr(module, "depends_on", None), "depends_on", where),
+            doc=source.doc,
+        )
+
+    def _import(self, path: Path) -> types.ModuleType:
+        module = self._modules.get(path)
+        if module is not None:
+            return module
+        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+        name = f"mig_versions_{digest}_{path.stem.replace('-', '_').replace('.', '_')}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ScriptError(f"cannot import {path}: not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            sys.modules.pop(name, None)
+            line = f", line {exc.lineno}" if exc.lineno else ""
+            raise ScriptError(f"{path}{line}: not valid Python ({exc.msg}); fix the script") from None
+        except Exception as exc:
+            sys.modules.pop(name, None)
+            raise ScriptError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc
+        self._modules[path] = module
+        return module
+
+    def load_module(self, script: Script) -> types.ModuleType:
+        """Import ``script``'s module (once per directory object) so that it can run."""
+        return self._import(script.path)
+
+    # -- questions -------------------------------------------------------------
+
+    def get_revision(self, ident: str, current: Iterable[str] = ()) -> Script:
+        """The one script ``ident`` names: an id, a unique prefix, a label, ``head``, ``LABEL@head`` ..."""
+        return self.revision_map.resolve_one(ident, current)
+
+    def get_revisions(self, ident: str, current: Iterable[str] = ()) -> list[Script]:
+        """Every script ``ident`` names (``heads`` gives several, ``base`` none)."""
+        rmap = self.revision_map
+        return [rmap.script(rev) for rev in rmap.resolve(ident, current)]
+
+    def get_heads(self) -> list[str]:
+        return list(self.revision_map.heads)
+
+    def get_bases(self) -> list[str]:
+        return list(self.revision_map.bases)
+
+    def get_current_head(self) -> str | None:
+        """The single head (``None`` for an empty graph); several heads are an error."""
+        heads = self.revision_map.resolve("head")
+        return heads[0] if heads else None
+
+    # -- planning --------------------------------------------------------------
+
+    def plan_upgrade(self, current: Iterable[str], target: str) -> list[Step]:
+        return _plan.plan_upgrade(self.revision_map, current, target)
+
+    def plan_downgrade(self, current: Iterable[str], target: str) -> list[Step]:
+        return _plan.plan_downgrade(self.revision_map, current, target)
+
+    def plan_stamp(self, current: Iterable[str], targets: Sequence[str], purge: bool = False) -> list[Step]:
+        return _plan.plan_stamp(self.revision_map, current, targets, purge)
+
+    def walk(self, upper: str = "heads", lower: str = "base", current: Iterable[str] = ()) -> Iterator[Script]:
+        """Scripts from ``upper`` down to ``lower`` (both included), newest first."""
+        rmap = self.revision_map
+        uppers = rmap.resolve(upper, current)
+        members = rmap.ancestors(uppers)
+        if lower not in ("base", ""):
+            lowers = rmap.resolve(lower, current)
+            if lowers:
+                above = rmap.descendants(lowers)
+                for low in lowers:
+                    if low not in members:
+                        raise RangeNotAncestorError(
+                            f"revision {low} is not an ancestor of {upper} "
+                            f"({', '.join(uppers) or 'base'}); swap the two ends of the range")
+                members &= above
+        for rev in rmap.sort(members, up=False):
+            yield rmap.script(rev)
+
+    def walk_range(self, rev_range: str | None, current: Iterable[str] = ()) -> list[Script]:
+        """``history -r LOWER:UPPER`` (either side may be empty)."""
+        if rev_range is None:
+            return list(self.walk("heads", "base", current))
+        lower, upper = split_range(rev_range)
+        return list(self.walk(upper or "heads", lower or "base", current))
+
+    # -- writing -----------------------------------------------------------------
+
+    def generate_revision(self, message: str | None = None, **kw: Any) -> Script:
+        """Write a new script; see :func:`mig.revision.write.generate_revision`."""
+        from mig.revision.write import generate_revision
+
+        return generate_revision(self, message, **kw)

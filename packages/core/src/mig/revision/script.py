@@ -1,0 +1,104 @@
+"""One migration script: its identifiers, its place in the graph, and its file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from mig.revision.parse import create_date_of, message_of
+
+
+@dataclass(eq=False)
+class Script:
+    """A revision in the graph.
+
+    Identity attributes come from the script's source; the graph attributes
+    (``dependencies``, ``nextrev``, ``dependents``, inherited
+    ``branch_labels``) are filled in by :class:`~mig.revision.graph.RevisionMap`.
+    """
+
+    revision: str
+    #: ``down_revision`` exactly as the script declares it: ``None``, an id, or a tuple (a merge).
+    down_revision: str | tuple[str, ...] | None
+    path: Path
+    doc: str = ""
+    #: Labels the script itself declares.
+    declared_branch_labels: tuple[str, ...] = ()
+    #: ``depends_on`` as declared (ids or branch labels).
+    depends_on: tuple[str, ...] = ()
+    #: The resolved ids of ``depends_on``.
+    dependencies: tuple[str, ...] = ()
+    #: Declared plus inherited labels (a label covers its branch, as in Alembic).
+    branch_labels: frozenset[str] = frozenset()
+    #: Revisions whose ``down_revision`` names this one.
+    nextrev: frozenset[str] = frozenset()
+    #: Revisions whose ``depends_on`` names this one.
+    dependents: frozenset[str] = frozenset()
+    #: The version location (folder) the file lives in.
+    location: Path | None = None
+    _parents: tuple[str, ...] = field(default=(), repr=False)
+
+    # -- graph shape ---------------------------------------------------------
+
+    @property
+    def down_revisions(self) -> tuple[str, ...]:
+        """``down_revision`` as a tuple (empty for a base)."""
+        if self.down_revision is None:
+            return ()
+        if isinstance(self.down_revision, str):
+            return (self.down_revision,)
+        return tuple(self.down_revision)
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """Everything that must be applied before this revision: down_revisions, then dependencies."""
+        return self._parents
+
+    @property
+    def is_base(self) -> bool:
+        return not self.down_revisions
+
+    @property
+    def is_head(self) -> bool:
+        """No revision has this one as ``down_revision`` (dependents do not count, as in Alembic)."""
+        return not self.nextrev
+
+    @property
+    def is_real_head(self) -> bool:
+        """No revision builds on this one, through ``down_revision`` or ``depends_on``."""
+        return not self.nextrev and not self.dependents
+
+    @property
+    def is_branch_point(self) -> bool:
+        return len(self.nextrev) > 1
+
+    @property
+    def is_merge_point(self) -> bool:
+        return len(self.down_revisions) > 1
+
+    # -- documentation -------------------------------------------------------
+
+    @property
+    def message(self) -> str:
+        """The first paragraph of the docstring, on one line."""
+        return message_of(self.doc)
+
+    @property
+    def longdoc(self) -> str:
+        return self.doc
+
+    @property
+    def create_date(self) -> datetime | None:
+        return create_date_of(self.doc)
+
+    @property
+    def module_name(self) -> str:
+        return self.path.stem
+
+    def __repr__(self) -> str:
+        return f"Script({self.revision!r}, down_revision={self.down_revision!r}, path={str(self.path)!r})"
+
+    def __str__(self) -> str:
+        down = ", ".join(self.down_revisions) or "<base>"
+        return f"{down} -> {self.revision}, {self.message}"
