@@ -1,0 +1,301 @@
+"""``MySQLImpl``: mig's operations on MySQL and MariaDB.
+
+What differs from the generic implementation:
+
+* ``alter_column`` restates the whole column (``MODIFY``/``CHANGE COLUMN``);
+  what the user did not ask to change comes from the ``existing_*``
+  arguments or, online, from the live column (type exactly as the server
+  spells it, character set, collation, default, ``ON UPDATE``,
+  ``AUTO_INCREMENT``, comment). Offline, a missing ``existing_*`` argument
+  is an :class:`~mig.errors.OfflineError` naming it. A rename alone is
+  ``RENAME COLUMN`` and a default alone is ``ALTER COLUMN ... SET/DROP
+  DEFAULT``: neither needs the column restated.
+* constraints and indexes are dropped by their MySQL names
+  (``DROP FOREIGN KEY``, ``DROP INDEX``, ``DROP PRIMARY KEY``, ``DROP CHECK``
+  on MySQL, ``DROP CONSTRAINT`` on MariaDB);
+* ``rename_table`` keeps the table in its schema (database);
+* DDL is not transactional: each statement commits at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from mig.ddl.impl import DialectImpl
+from mig.errors import NotSupportedError, OfflineError, OperationError
+from sqlalchemy.types import DateTime
+
+from mig_mysql import live
+from mig_mysql.ddl import (
+    ColumnSpec,
+    MySQLAlterColumnDefault,
+    MySQLChangeColumn,
+    MySQLDropConstraint,
+    MySQLDropIndex,
+    MySQLModifyColumn,
+    MySQLRenameColumn,
+    MySQLRenameTable,
+    MySQLTableComment,
+)
+
+if TYPE_CHECKING:
+    from mig.ops import (
+        AlterColumnOp,
+        CreateIndexOp,
+        CreateTableCommentOp,
+        DropConstraintOp,
+        DropIndexOp,
+        DropTableCommentOp,
+        RenameTableOp,
+    )
+
+#: ``DropConstraintOp.type_`` -> what follows ``ALTER TABLE t DROP``.
+_DROP_KIND = {"foreignkey": "FOREIGN KEY", "unique": "INDEX", "primary": "PRIMARY KEY"}
+#: ``information_schema.TABLE_CONSTRAINTS.CONSTRAINT_TYPE`` -> ``DropConstraintOp.type_``.
+_TYPE_OF = {"FOREIGN KEY": "foreignkey", "UNIQUE": "unique", "PRIMARY KEY": "primary",
+            "CHECK": "check"}
+
+
+def _qualified(table: str, schema: str | None) -> str:
+    return f"{schema}.{table}" if schema else table
+
+
+class MySQLImpl(DialectImpl):
+    """Operations on MySQL (>= 5.7) and MariaDB (>= 10.2)."""
+
+    name: ClassVar[str] = "mysql"
+    transactional_ddl: ClassVar[bool] = False
+
+    # -- what server are we talking to -------------------------------------------------
+
+    @property
+    def is_mariadb(self) -> bool:
+        """MariaDB (known online from the server; offline, from a ``mariadb://`` URL)."""
+        return bool(getattr(self.dialect, "is_mariadb", False))
+
+    def _version(self) -> tuple[int, ...] | None:
+        info = None if self.as_sql else self.dialect.server_version_info
+        return tuple(int(p) for p in info[:3] if isinstance(p, int)) if info else None
+
+    def supports_rename_column(self) -> bool:
+        """``RENAME COLUMN``: MySQL >= 8.0, MariaDB >= 10.5.2; assumed offline (version unknown)."""
+        version = self._version()
+        if version is None:
+            return True
+        return version >= ((10, 5, 2) if self.is_mariadb else (8, 0, 0))
+
+    def _can_set_default_alone(self, default: Any) -> bool:
+        """Whether ``ALTER COLUMN ... SET DEFAULT`` can carry this default.
+
+        MySQL takes only literals there; MariaDB also takes expressions.
+        """
+        if default is None or isinstance(default, str):
+            return True
+        return self.is_mariadb
+
+    # -- alter_column --------------------------------------------------------------------
+
+    def alter_column(self, op: AlterColumnOp) -> None:
+        new_name = op.new_column_name if op.new_column_name not in (None, op.column_name) else None
+        restate = (op.type_ is not None or op.nullable is not None or op.comment is not False
+                   or op.autoincrement is not None)
+        default_change = op.server_default is not False
+        if not restate and not new_name and not default_change:
+            return
+        if not restate and (not default_change or self._can_set_default_alone(op.server_default)) \
+                and (new_name is None or self.supports_rename_column()):
+            if new_name is not None:
+                self.execute(MySQLRenameColumn(op.table_name, op.column_name, new_name,
+                                               schema=op.schema))
+            if default_change:
+                self.execute(MySQLAlterColumnDefault(op.table_name, new_name or op.column_name,
+                                                     op.server_default, schema=op.schema))
+            return
+        spec = self.column_spec(op)
+        if new_name is not None:
+            self.execute(MySQLChangeColumn(op.table_name, op.column_name, new_name, spec,
+                                           schema=op.schema))
+        else:
+            self.execute(MySQLModifyColumn(op.table_name, op.column_name, spec, schema=op.schema))
+
+    def column_spec(self, op: AlterColumnOp) -> ColumnSpec:
+        """The full column definition after the change: the change, then ``existing_*``, then the live column."""
+        type_given = op.type_ if op.type_ is not None else op.existing_type
+        nullable_given = op.nullable if op.nullable is not None else op.existing_nullable
+        default_given = (op.server_default if op.server_default is not False
+                         else op.existing_server_default)
+        if self.as_sql or self.connection is None:
+            missing = []
+            if type_given is None:
+                missing.append("existing_type")
+            if nullable_given is None:
+                missing.append("existing_nullable")
+            if default_given is False:
+                missing.append("existing_server_default (None if the column has no default)")
+            if missing:
+                raise OfflineError(
+                    f"alter_column {_qualified(op.table_name, op.schema)}.{op.column_name}: MySQL "
+                    f"restates the whole column (ALTER TABLE ... MODIFY/CHANGE), and --sql mode "
+                    f"cannot read it from the database; pass {', '.join(missing)} to "
+                    f"op.alter_column"
+                )
+            assert type_given is not None and nullable_given is not None
+            autoincrement = (op.autoincrement if op.autoincrement is not None
+                             else bool(op.existing_autoincrement))
+            comment = op.comment if op.comment is not False else op.existing_comment
+            return ColumnSpec(nullable=nullable_given, type_=type_given,
+                              default=default_given, autoincrement=autoincrement,
+                              comment=comment if isinstance(comment, str) else None)
+
+        current = live.read_column(self.connection, op.table_name, op.column_name, op.schema)
+        if current is None:
+            raise OperationError(
+                f"alter_column: table {_qualified(op.table_name, op.schema)!r} has no column "
+                f"{op.column_name!r}; check the names (MySQL table names are case-sensitive on "
+                f"most systems)"
+            )
+        if op.comment is not False:
+            comment = op.comment if isinstance(op.comment, str) else None
+        else:
+            comment = op.existing_comment if op.existing_comment is not None else current.comment
+        autoincrement = (op.autoincrement if op.autoincrement is not None
+                         else op.existing_autoincrement if op.existing_autoincrement is not None
+                         else current.autoincrement)
+        on_update = current.on_update
+        if op.type_ is not None and not isinstance(op.type_, DateTime):
+            on_update = None  # ON UPDATE only exists for DATETIME/TIMESTAMP columns
+        return ColumnSpec(
+            nullable=nullable_given if nullable_given is not None else current.nullable,
+            type_=type_given,
+            raw_type=None if type_given is not None else current.column_type,
+            charset=None if type_given is not None else current.charset,
+            collation=None if type_given is not None else current.collation,
+            default=current.default if default_given is False else default_given,
+            autoincrement=autoincrement,
+            comment=comment or None,
+            on_update=on_update,
+            generated=current.generated if type_given is None else None,
+        )
+
+    # -- constraints and indexes ------------------------------------------------------
+
+    def create_index(self, op: CreateIndexOp) -> None:
+        if self.is_mariadb and any(not isinstance(c, str) for c in op.columns):
+            raise NotSupportedError(
+                f"create_index {op.index_name}: MariaDB has no expression indexes; add a generated "
+                f"column (sa.Column(..., sa.Computed('expression'))) and index that column instead"
+            )
+        if op.if_not_exists and not self.is_mariadb:
+            if self.as_sql:
+                raise NotSupportedError(
+                    f"create_index {op.index_name}: MySQL has no CREATE INDEX IF NOT EXISTS; "
+                    f"drop if_not_exists=True or run online (mig then checks first)"
+                )
+            assert self.connection is not None
+            if op.index_name and live.index_exists(self.connection, op.table_name,
+                                                   op.index_name, op.schema):
+                return
+            from dataclasses import replace
+
+            op = replace(op, if_not_exists=None)
+        super().create_index(op)
+
+    def drop_index(self, op: DropIndexOp) -> None:
+        table_name = op.table_name
+        if table_name is None:
+            connection = self.require_connection(
+                f"drop_index {op.index_name} without table_name (MySQL's DROP INDEX needs the table)")
+            tables = live.tables_with_index(connection, op.index_name, op.schema)
+            if len(tables) != 1:
+                where = f"tables {', '.join(tables)}" if tables else "no table"
+                raise OperationError(
+                    f"drop_index {op.index_name}: MySQL's DROP INDEX needs the table, and {where} "
+                    f"has an index of that name; pass table_name=..."
+                )
+            table_name = tables[0]
+        if_exists = bool(op.if_exists)
+        if if_exists and not self.is_mariadb:
+            if self._skip_missing(f"drop_index {op.index_name}",
+                                  lambda c: live.index_exists(c, table_name, op.index_name,
+                                                              op.schema)):
+                return
+            if_exists = False
+        self.execute(MySQLDropIndex(op.index_name, table_name, schema=op.schema,
+                                    if_exists=if_exists))
+
+    def drop_constraint(self, op: DropConstraintOp) -> None:
+        type_ = op.type_ or self._constraint_type(op)
+        if type_ is None:  # if_exists=True and nothing of that name
+            return
+        if type_ == "check":
+            kind = "CONSTRAINT" if self.is_mariadb else "CHECK"
+        elif type_ in _DROP_KIND:
+            kind = _DROP_KIND[type_]
+        else:
+            raise OperationError(
+                f"drop_constraint {op.constraint_name}: unknown type_ {type_!r}; use 'foreignkey', "
+                f"'unique', 'check' or 'primary'"
+            )
+        if_exists = bool(op.if_exists)
+        if if_exists and (type_ == "primary" or not self.is_mariadb):
+            if self._skip_missing(
+                    f"drop_constraint {op.constraint_name}",
+                    lambda c: type_ in {_TYPE_OF.get(t) for t in live.constraint_types(
+                        c, op.table_name, "PRIMARY" if type_ == "primary" else op.constraint_name,
+                        op.schema)}):
+                return
+            if_exists = False
+        self.execute(MySQLDropConstraint(op.table_name, op.constraint_name, kind, schema=op.schema,
+                                         if_exists=if_exists))
+
+    def _constraint_type(self, op: DropConstraintOp) -> str | None:
+        """``type_`` for a drop that did not give it, looked up by name online."""
+        what = f"drop_constraint {op.constraint_name} on {_qualified(op.table_name, op.schema)}"
+        if self.as_sql or self.connection is None:
+            raise OfflineError(
+                f"{what}: MySQL drops each kind of constraint differently and --sql mode cannot "
+                f"look it up; pass type_='foreignkey', 'unique', 'check' or 'primary'"
+            )
+        found = live.constraint_types(self.connection, op.table_name, op.constraint_name, op.schema)
+        kinds = sorted({_TYPE_OF[t] for t in found if t in _TYPE_OF})
+        if len(kinds) == 1:
+            return kinds[0]
+        if not kinds:
+            if op.if_exists:
+                return None
+            raise OperationError(
+                f"{what}: no constraint of that name exists; check the name, or pass "
+                f"type_=... and if_exists=True"
+            )
+        raise OperationError(
+            f"{what}: the name is used by several constraints ({', '.join(kinds)}); pass type_=..."
+        )
+
+    def _skip_missing(self, what: str, exists: Any) -> bool:
+        """For ``if_exists`` where MySQL has no ``IF EXISTS``: True when there is nothing to drop."""
+        if self.as_sql or self.connection is None:
+            raise NotSupportedError(
+                f"{what}: MySQL has no IF EXISTS here and --sql mode cannot check; drop "
+                f"if_exists=True, or use a mariadb:// URL if the server is MariaDB"
+            )
+        return not exists(self.connection)
+
+    # -- tables -------------------------------------------------------------------------
+
+    def rename_table(self, op: RenameTableOp) -> None:
+        self.execute(MySQLRenameTable(op.old_table_name, op.new_table_name, schema=op.schema))
+
+    def create_table_comment(self, op: CreateTableCommentOp) -> None:
+        self.execute(MySQLTableComment(op.table_name, op.comment, schema=op.schema))
+
+    def drop_table_comment(self, op: DropTableCommentOp) -> None:
+        self.execute(MySQLTableComment(op.table_name, None, schema=op.schema))
+
+
+class MariaDBImpl(MySQLImpl):
+    """MariaDB through ``mariadb://`` URLs (SQLAlchemy's ``mariadb`` dialect)."""
+
+    name: ClassVar[str] = "mariadb"
+
+
+__all__ = ["MariaDBImpl", "MySQLImpl"]
