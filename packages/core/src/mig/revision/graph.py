@@ -315,6 +315,16 @@ class RevisionMap:
         raise ResolutionError(f"no branch label {label!r}; run `mig branches` or `mig heads "
                               f"--verbose` to see the labels")
 
+    def lineage(self, label: str) -> set[str]:
+        """Revisions sharing a line of descent with ``label`` (a branch label or a revision):
+        its declaring revision's ancestors and descendants (through down_revision)."""
+        owner = self._labels.get(label)
+        if owner is None:
+            if label not in self._scripts:
+                self.label_members(label)  # raises the unknown-label error
+            owner = label
+        return self.ancestors([owner], dependencies=False) | self._descendants_by_down([owner])
+
     def _one_head(self, heads: Sequence[str], what: str, hint: str) -> tuple[str, ...]:
         if len(heads) > 1:
             raise MultipleHeadsError(
@@ -391,7 +401,7 @@ class RevisionMap:
         # relative to the current rows
         starts: list[str | None] = list(current_rows)
         if rel.label is not None:
-            members = self.label_members(rel.label)
+            members = self.lineage(rel.label)
             starts = [r for r in current_rows if r in members]
             if not starts and rel.steps > 0:
                 applied = self.ancestors(current_rows, dependencies=False) & members
@@ -450,7 +460,7 @@ class RevisionMap:
                     rev = None
                     continue
             if label is not None:
-                members = self.label_members(label)
+                members = self.lineage(label)
                 options = [o for o in options if o in members]
             if not options:
                 raise ResolutionError(

@@ -76,16 +76,7 @@ def plan_upgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> list
     targets = _upgrade_targets(rmap, rows, target)
     applied = rmap.ancestors(rows)
     needed = rmap.ancestors(targets) - applied
-    if not needed and targets and not set(targets) <= applied:  # pragma: no cover - defensive
-        raise RangeNotAncestorError(f"cannot upgrade to {target}")
-    if targets and not needed:
-        # The target is already applied. If a row sits above it, that is a downgrade target.
-        above = rows - rmap.ancestors(targets)
-        below_target = {r for r in above if set(targets) & rmap.ancestors([r])}
-        if below_target and not (set(targets) & rows):
-            raise RangeNotAncestorError(
-                f"upgrade {target}: the database is already past it (at {', '.join(sorted(rows))}); "
-                f"use `mig downgrade {target}` to go back")
+    # A target that is already applied needs nothing (as in Alembic): an empty plan.
     steps: list[Step] = []
     for rev in rmap.sort(needed, up=True):
         script = rmap.script(rev)
