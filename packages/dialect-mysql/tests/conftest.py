@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
-
 from mig import plugins
+from sqlalchemy.engine import Connection, Engine, make_url
 
 DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 

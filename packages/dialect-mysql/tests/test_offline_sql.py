@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
-
 from mig.errors import NotSupportedError, OfflineError
 from mig.ops import (
     AlterColumnOp,
@@ -16,6 +14,7 @@ from mig.ops import (
     DropTableCommentOp,
     RenameTableOp,
 )
+from sqlalchemy.dialects import mysql
 
 
 def test_modify_with_existing_arguments(offline):
@@ -102,7 +101,7 @@ def test_offline_error_names_every_missing_argument(offline):
 def test_offline_error_for_missing_existing_server_default_only(offline):
     with pytest.raises(OfflineError, match=r"pass existing_server_default \(None if the column"):
         offline.run(AlterColumnOp("t", "c", type_=sa.Integer(), existing_nullable=True))
-    with pytest.raises(OfflineError, match="pass existing_nullable to op.alter_column"):
+    with pytest.raises(OfflineError, match=r"pass existing_nullable to op\.alter_column"):
         offline.run(AlterColumnOp("t", "c", comment="x", existing_type=sa.Integer(),
                                   existing_server_default=None))
 

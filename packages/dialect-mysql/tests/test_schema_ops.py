@@ -8,8 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
-
 from mig.errors import OfflineError, OperationError
 from mig.ops import (
     AddColumnOp,
@@ -28,6 +26,7 @@ from mig.ops import (
     DropTableOp,
     RenameTableOp,
 )
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 pytestmark = pytest.mark.mysql
 
