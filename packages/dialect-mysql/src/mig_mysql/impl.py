@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError, OfflineError, OperationError
-from sqlalchemy.types import DateTime
+from sqlalchemy.types import DateTime, to_instance
 
 from mig_mysql import live
 from mig_mysql.ddl import (
@@ -120,7 +120,8 @@ class MySQLImpl(DialectImpl):
 
     def column_spec(self, op: AlterColumnOp) -> ColumnSpec:
         """The full column definition after the change: the change, then ``existing_*``, then the live column."""
-        type_given = op.type_ if op.type_ is not None else op.existing_type
+        type_given = to_instance(op.type_) if op.type_ is not None else (
+            to_instance(op.existing_type) if op.existing_type is not None else None)
         nullable_given = op.nullable if op.nullable is not None else op.existing_nullable
         default_given = (op.server_default if op.server_default is not False
                          else op.existing_server_default)
@@ -162,7 +163,7 @@ class MySQLImpl(DialectImpl):
                          else op.existing_autoincrement if op.existing_autoincrement is not None
                          else current.autoincrement)
         on_update = current.on_update
-        if op.type_ is not None and not isinstance(op.type_, DateTime):
+        if op.type_ is not None and not isinstance(type_given, DateTime):
             on_update = None  # ON UPDATE only exists for DATETIME/TIMESTAMP columns
         return ColumnSpec(
             nullable=nullable_given if nullable_given is not None else current.nullable,
