@@ -26,17 +26,8 @@ def _command_specs() -> dict[str, Any]:
 
     import mig_cli.plugin
 
-    plugins.register(mig_cli.plugin, name="cli", distribution="mig-cli", version=_version("mig-cli"))
+    plugins.register(mig_cli.plugin, name="cli", distribution="mig-cli", version=mig_cli.__version__)
     return plugins.collect_named("mig_cli_register_commands")
-
-
-def _version(distribution: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 class MigGroup(click.Group):
@@ -78,7 +69,9 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         return
     from mig import __version__
 
-    click.echo(f"mig {_version('mig-cli')} (mig-core {__version__}, Python {sys.version.split()[0]})")
+    import mig_cli
+
+    click.echo(f"mig {mig_cli.__version__} (mig-core {__version__}, Python {sys.version.split()[0]})")
     ctx.exit(0)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    import logging
+
     from mig.config import Config
 
     from mig_cli.progress import TerminalStatus
@@ -35,6 +35,8 @@ class CliState:
     def config(self, cmd_opts: Any = None) -> Config:
         """The run's configuration, loaded on first use; an error when there is none."""
         if self._config is None:
+            from pathlib import Path
+
             from mig.config import Config
             from mig.errors import ConfigError
 
@@ -62,6 +64,8 @@ class CliState:
 
     def setup_logging(self) -> None:
         """Send ``mig.*`` log records to stderr (INFO, or WARNING with ``-q``), as Alembic does."""
+        import logging
+
         from mig_cli.progress import StatusAwareHandler
 
         handler = StatusAwareHandler(self)
@@ -93,6 +97,8 @@ class CliState:
                 plugins.unregister(name)
             self._plugins.clear()
         if self._log_handler is not None:
+            import logging
+
             logging.getLogger("mig").removeHandler(self._log_handler)
             self._log_handler = None
 
