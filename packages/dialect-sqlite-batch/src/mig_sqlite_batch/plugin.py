@@ -1,3 +1,26 @@
 """mig_sqlite_batch plugin module (registered through the `mig` entry-point group)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mig import hookimpl
+from mig.specs import BatchStrategySpec, DialectSpec
+
+
+@hookimpl
+def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
+    """The move-and-copy batch strategy: SQLite's default, and ``recreate="always"`` everywhere."""
+    return [BatchStrategySpec("move-and-copy", "mig_sqlite_batch.batch:MoveAndCopy",
+                              dialects=frozenset({"sqlite"}),
+                              description="create the new table, copy the rows, drop, rename, "
+                                          "recreate indexes")]
+
+
+@hookimpl
+def mig_register_dialects() -> Iterable[DialectSpec]:
+    """SQLite: native add/rename/drop column and rename table; the rest through batch."""
+    return [DialectSpec("sqlite", "mig_sqlite_batch.impl:SqliteImpl", capabilities=frozenset({
+        "transactional_ddl", "rename_column", "drop_column", "check_constraints", "if_exists",
+        "expression_indexes", "partial_indexes", "batch",
+    }), description="SQLite (plain ALTERs; batch_alter_table for the rest)")]

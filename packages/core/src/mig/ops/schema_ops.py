@@ -93,6 +93,8 @@ class AddColumnOp(Operation):
     column: Column[Any]
     schema: str | None = None
     if_not_exists: bool | None = None
+    #: Dialect options; inside a batch also ``insert_before``/``insert_after`` (column order).
+    kw: Mapping[str, Any] = field(default_factory=dict)
 
     def reverse(self) -> Operation:
         return DropColumnOp(self.table_name, self.column.name, schema=self.schema,

@@ -1,0 +1,181 @@
+"""Commands that run against a database: ``upgrade``, ``downgrade``, ``stamp``, ``current``, ``check``.
+
+Each one plans its steps from the version rows (online) or from the start of
+the given range (offline, ``sql=True``), then runs the project's ``env.py``,
+which connects and calls ``context.run_migrations()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mig.errors import CommandError
+
+if TYPE_CHECKING:
+    from mig.config import Config
+    from mig.revision.script import Script
+    from mig.runtime.migration import MigrationContext
+
+
+def _directory(config: Config) -> Any:
+    from mig.revision.directory import ScriptDirectory
+
+    return ScriptDirectory.from_config(config)
+
+
+def _start(script: Any, start: str) -> tuple[str, ...]:
+    start = start.strip()
+    if start in ("", "base"):
+        return ()
+    return tuple(s.revision for s in script.get_revisions(start))
+
+
+def _run(config: Config, script: Any, plan: Any, **kw: Any) -> Any:
+    from mig import plugins
+    from mig.runtime.environment import run_env
+
+    plugins.configure(config)
+    return run_env(config, plan, script=script, **kw)
+
+
+def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+    """Apply revisions up to ``revision``; with ``sql``, write them as SQL (``A:B`` or, from base, ``B``)."""
+    script = _directory(config)
+    starting: tuple[str, ...] = ()
+    start_rev: str | None = None
+    if sql and ":" in revision:
+        start_rev, revision = revision.split(":", 1)
+        starting = _start(script, start_rev)
+    elif ":" in revision:
+        raise CommandError(f"a range ({revision}) is only allowed with --sql; give one target revision")
+    target = revision
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        return list(script.plan_upgrade(heads, target))
+
+    _run(config, script, plan, as_sql=sql, starting_heads=starting, starting_rev=start_rev,
+         destination_rev=target, tag=tag)
+
+
+def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+    """Remove revisions down to ``revision``; with ``sql`` a range ``FROM:TO`` is required."""
+    script = _directory(config)
+    starting: tuple[str, ...] = ()
+    start_rev: str | None = None
+    if sql:
+        if ":" not in revision:
+            raise CommandError(
+                f"downgrade --sql needs a range FROM:TO (e.g. `mig downgrade --sql head:{revision}`), "
+                f"because offline mode cannot read the current revision from the database")
+        start_rev, revision = revision.split(":", 1)
+        starting = _start(script, start_rev)
+    elif ":" in revision:
+        raise CommandError(f"a range ({revision}) is only allowed with --sql; give one target revision")
+    target = revision
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        return list(script.plan_downgrade(heads, target))
+
+    _run(config, script, plan, as_sql=sql, starting_heads=starting, starting_rev=start_rev,
+         destination_rev=target, tag=tag)
+
+
+def stamp(config: Config, revisions: str | Sequence[str], sql: bool = False, tag: str | None = None,
+          purge: bool = False) -> None:
+    """Make the version table say ``revisions`` without running any migration."""
+    script = _directory(config)
+    targets = [revisions] if isinstance(revisions, str) else list(revisions)
+    starting: tuple[str, ...] = ()
+    start_rev: str | None = None
+    if sql and targets and ":" in targets[0]:
+        start_rev, first = targets[0].split(":", 1)
+        targets[0] = first
+        starting = _start(script, start_rev)
+    if any(":" in t for t in targets):
+        raise CommandError("stamp takes revisions, not ranges (a FROM:TO range only with --sql)")
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        return list(script.plan_stamp(heads, targets, purge))
+
+    _run(config, script, plan, as_sql=sql, starting_heads=starting, starting_rev=start_rev,
+         destination_rev=targets, tag=tag)
+
+
+@dataclass(frozen=True)
+class Current:
+    """What ``current`` found: the version rows and the revisions they depend on (effective heads)."""
+
+    rows: tuple[Script, ...] = ()
+    effective_heads: tuple[Script, ...] = ()
+    heads: tuple[str, ...] = field(default=())
+
+    def __iter__(self) -> Any:
+        return iter(self.rows + self.effective_heads)
+
+
+def current(config: Config, verbose: bool = False) -> Current:
+    """The revisions in the version table, and (as Alembic shows) the ones they depend on."""
+    script = _directory(config)
+    found: list[tuple[str, ...]] = []
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        found.append(tuple(heads))
+        return []
+
+    _run(config, script, plan, create_version_table=False)
+    heads = found[0] if found else ()
+    rmap = script.revision_map
+    rows = tuple(rmap.script(h) for h in heads)
+    below = rmap.ancestors(heads, dependencies=False) if heads else set()
+    effective: set[str] = set()
+    for row in rows:
+        for dep in row.dependencies:
+            if dep not in heads and dep not in below:
+                effective.add(dep)
+    return Current(rows=rows, effective_heads=tuple(rmap.script(r) for r in sorted(effective)), heads=heads)
+
+
+def ensure_version(config: Config, sql: bool = False) -> None:
+    """Create the version table if it does not exist (with ``sql``, write its CREATE TABLE)."""
+    script = _directory(config)
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        if ctx.as_sql:
+            ctx.version.create()
+        return []
+
+    _run(config, script, plan, as_sql=sql)
+
+
+def check(config: Config) -> Any:
+    """Fail if autogenerate finds changes between the models and a database at head."""
+    from mig import plugins
+    from mig.autogen_seam import HOOK, require_autogenerate
+
+    require_autogenerate("mig check")
+    script = _directory(config)
+    result: list[Any] = []
+
+    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        wanted = set(script.get_heads())
+        if set(heads) != wanted:
+            raise CommandError(
+                f"the database is not up to date (at {', '.join(heads) or 'base'}, heads are "
+                f"{', '.join(sorted(wanted))}); run `mig upgrade heads` first")
+        metadata = ctx.opts.get("target_metadata")
+        if metadata is None:
+            metadata = config.load_target_metadata()
+        operations = plugins.decide(HOOK, migration_context=ctx, metadata=metadata, config=config)
+        result.extend(operations or ())
+        return []
+
+    _run(config, script, plan, create_version_table=False)
+    if result:
+        described = "; ".join(op.describe() for op in result)
+        raise CommandError(f"new upgrade operations detected: {described}; run `mig revision --autogenerate`")
+    return result
+
+
+__all__ = ["Current", "check", "current", "downgrade", "ensure_version", "stamp", "upgrade"]

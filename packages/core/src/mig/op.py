@@ -1,0 +1,17 @@
+"""``op``: the operations of the migration that is running.
+
+``from mig import op`` in a migration script, then ``op.add_column(...)``.
+Every attribute is looked up on the current run's
+:class:`mig.operations.Operations`; outside a run this fails with
+:class:`mig.errors.NoContextError`.
+"""
+
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from mig.runtime.state import current_operations
+
+    return getattr(current_operations(name), name)

@@ -1,0 +1,215 @@
+"""``Operations``: builds operations from Alembic-compatible arguments and runs them.
+
+A script reaches it through ``op`` (:mod:`mig.op`). Every method builds one
+IR node (:mod:`mig.ops`) and hands it to :meth:`Operations.invoke`, which
+passes it to the run's ``DialectImpl``. Operations registered by plugins
+(``mig_register_operations``) appear as further ``op.<name>`` attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from mig import ops as _ops
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column, Table
+    from sqlalchemy.engine import Connection
+
+    from mig.operations.batch import BatchOperations
+    from mig.runtime.migration import MigrationContext
+
+
+def _columns(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
+        return (value,)
+    return tuple(value)
+
+
+class Operations:
+    """What ``op`` is during a run: one method per operation, Alembic's names and arguments."""
+
+    def __init__(self, migration_context: MigrationContext) -> None:
+        self.migration_context = migration_context
+        self.impl = migration_context.impl
+
+    # -- running ------------------------------------------------------------------------
+
+    def invoke(self, operation: _ops.Operation) -> Any:
+        """Carry out one operation (any IR node, built-in or registered by a plugin)."""
+        return self.impl.run(operation)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from mig.operations.registry import registered_operation
+
+        fn = registered_operation(self, name)
+        if fn is None:
+            raise AttributeError(
+                f"op.{name} is not an operation; is the plugin that provides it installed? "
+                f"(`mig plugins` lists what is loaded)"
+            )
+        setattr(self, name, fn)
+        return fn
+
+    # -- context ------------------------------------------------------------------------
+
+    def get_context(self) -> MigrationContext:
+        return self.migration_context
+
+    def get_bind(self) -> Connection:
+        """The live connection; offline this is an :class:`mig.errors.OfflineError`."""
+        return self.impl.require_connection("op.get_bind()")
+
+    @staticmethod
+    def f(name: str) -> Any:
+        """Mark a name as already converted by the naming convention (``sqlalchemy.sql.elements.conv``)."""
+        from sqlalchemy.sql.elements import conv
+
+        return conv(name)
+
+    @staticmethod
+    def inline_literal(value: Any, type_: Any = None) -> Any:
+        """A value rendered inline in the SQL, online and offline (for ``op.execute`` updates)."""
+        from sqlalchemy import literal
+
+        return literal(value, type_, literal_execute=True)
+
+    # -- tables -------------------------------------------------------------------------
+
+    def create_table(self, table_name: str, *columns: Any, if_not_exists: bool | None = None,
+                     **kw: Any) -> Table:
+        schema = kw.pop("schema", None)
+        result: Table = self.invoke(_ops.CreateTableOp(table_name, tuple(columns), schema=schema,
+                                                       if_not_exists=if_not_exists, kw=kw))
+        return result
+
+    def drop_table(self, table_name: str, *, schema: str | None = None, if_exists: bool | None = None,
+                   **kw: Any) -> None:
+        self.invoke(_ops.DropTableOp(table_name, schema=schema, if_exists=if_exists, kw=kw))
+
+    def rename_table(self, old_table_name: str, new_table_name: str, *, schema: str | None = None) -> None:
+        self.invoke(_ops.RenameTableOp(old_table_name, new_table_name, schema=schema))
+
+    def create_table_comment(self, table_name: str, comment: str, *, existing_comment: str | None = None,
+                             schema: str | None = None) -> None:
+        self.invoke(_ops.CreateTableCommentOp(table_name, comment, schema=schema,
+                                              existing_comment=existing_comment))
+
+    def drop_table_comment(self, table_name: str, *, existing_comment: str | None = None,
+                           schema: str | None = None) -> None:
+        self.invoke(_ops.DropTableCommentOp(table_name, schema=schema, existing_comment=existing_comment))
+
+    # -- columns ------------------------------------------------------------------------
+
+    def add_column(self, table_name: str, column: Column[Any], *, schema: str | None = None,
+                   if_not_exists: bool | None = None, **kw: Any) -> None:
+        self.invoke(_ops.AddColumnOp(table_name, column, schema=schema, if_not_exists=if_not_exists, kw=kw))
+
+    def drop_column(self, table_name: str, column_name: str, *, schema: str | None = None,
+                    if_exists: bool | None = None, **kw: Any) -> None:
+        self.invoke(_ops.DropColumnOp(table_name, column_name, schema=schema, if_exists=if_exists, kw=kw))
+
+    def alter_column(self, table_name: str, column_name: str, *, nullable: bool | None = None,
+                     comment: str | bool | None = False, server_default: Any = False,
+                     new_column_name: str | None = None, type_: Any = None,
+                     existing_type: Any = None, existing_server_default: Any = False,
+                     existing_nullable: bool | None = None, existing_comment: str | None = None,
+                     schema: str | None = None, autoincrement: bool | None = None,
+                     existing_autoincrement: bool | None = None, **kw: Any) -> None:
+        self.invoke(_alter_column(table_name, column_name, nullable=nullable, comment=comment,
+                                  server_default=server_default, new_column_name=new_column_name,
+                                  type_=type_, existing_type=existing_type,
+                                  existing_server_default=existing_server_default,
+                                  existing_nullable=existing_nullable, existing_comment=existing_comment,
+                                  schema=schema, autoincrement=autoincrement,
+                                  existing_autoincrement=existing_autoincrement, kw=kw))
+
+    # -- indexes and constraints ----------------------------------------------------------
+
+    def create_index(self, index_name: str | None, table_name: str, columns: Any, *,
+                     schema: str | None = None, unique: bool = False, if_not_exists: bool | None = None,
+                     **kw: Any) -> None:
+        self.invoke(_ops.CreateIndexOp(index_name, table_name, _columns(columns), schema=schema,
+                                       unique=unique, if_not_exists=if_not_exists, kw=kw))
+
+    def drop_index(self, index_name: str, table_name: str | None = None, *, schema: str | None = None,
+                   if_exists: bool | None = None, **kw: Any) -> None:
+        self.invoke(_ops.DropIndexOp(index_name, table_name, schema=schema, if_exists=if_exists, kw=kw))
+
+    def create_unique_constraint(self, constraint_name: str | None, table_name: str, columns: Sequence[str],
+                                 *, schema: str | None = None, **kw: Any) -> None:
+        self.invoke(_ops.CreateUniqueConstraintOp(constraint_name, table_name, _columns(columns),
+                                                  schema=schema, kw=kw))
+
+    def create_foreign_key(self, constraint_name: str | None, source_table: str, referent_table: str,
+                           local_cols: Sequence[str], remote_cols: Sequence[str], *,
+                           onupdate: str | None = None, ondelete: str | None = None,
+                           deferrable: bool | None = None, initially: str | None = None,
+                           match: str | None = None, source_schema: str | None = None,
+                           referent_schema: str | None = None, **dialect_kw: Any) -> None:
+        self.invoke(_ops.CreateForeignKeyOp(
+            constraint_name, source_table, referent_table, _columns(local_cols), _columns(remote_cols),
+            onupdate=onupdate, ondelete=ondelete, deferrable=deferrable, initially=initially, match=match,
+            source_schema=source_schema, referent_schema=referent_schema, kw=dialect_kw))
+
+    def create_check_constraint(self, constraint_name: str | None, table_name: str, condition: Any, *,
+                                schema: str | None = None, **kw: Any) -> None:
+        self.invoke(_ops.CreateCheckConstraintOp(constraint_name, table_name, condition, schema=schema, kw=kw))
+
+    def create_primary_key(self, constraint_name: str | None, table_name: str, columns: Sequence[str], *,
+                           schema: str | None = None) -> None:
+        self.invoke(_ops.CreatePrimaryKeyOp(constraint_name, table_name, _columns(columns), schema=schema))
+
+    def drop_constraint(self, constraint_name: str, table_name: str, type_: Any = None, *,
+                        schema: str | None = None, if_exists: bool | None = None) -> None:
+        self.invoke(_ops.DropConstraintOp(constraint_name, table_name, type_=type_, schema=schema,
+                                          if_exists=if_exists))
+
+    # -- data -----------------------------------------------------------------------------
+
+    def bulk_insert(self, table: Any, rows: Sequence[Mapping[str, Any]], *, multiinsert: bool = True) -> None:
+        self.invoke(_ops.BulkInsertOp(table, list(rows), multiinsert=multiinsert))
+
+    def execute(self, sqltext: Any, *, execution_options: Mapping[str, Any] | None = None) -> Any:
+        return self.invoke(_ops.ExecuteSQLOp(sqltext, execution_options=execution_options))
+
+    # -- batch ----------------------------------------------------------------------------
+
+    @contextmanager
+    def batch_alter_table(self, table_name: str, schema: str | None = None, recreate: str = "auto",
+                          partial_reordering: Sequence[Sequence[str]] | None = None, copy_from: Any = None,
+                          table_args: Sequence[Any] = (), table_kwargs: Mapping[str, Any] | None = None,
+                          reflect_args: Sequence[Any] = (), reflect_kwargs: Mapping[str, Any] | None = None,
+                          naming_convention: Mapping[str, Any] | None = None) -> Iterator[BatchOperations]:
+        """Collect operations on one table and run them as one batch when the block ends."""
+        from mig.operations.batch import BatchOperations
+
+        if recreate not in ("auto", "always", "never"):
+            from mig.errors import OperationError
+
+            raise OperationError(f"recreate must be 'auto', 'always' or 'never', not {recreate!r}")
+        batch = BatchOperations(self, table_name, schema)
+        yield batch
+        self.invoke(_ops.BatchAlterTableOp(
+            table_name, schema=schema, recreate=recreate,
+            partial_reordering=(tuple(tuple(p) for p in partial_reordering)
+                                if partial_reordering is not None else None),
+            copy_from=copy_from, table_args=tuple(table_args), table_kwargs=dict(table_kwargs or {}),
+            reflect_args=tuple(reflect_args), reflect_kwargs=dict(reflect_kwargs or {}),
+            naming_convention=naming_convention, operations=tuple(batch.collected)))
+
+
+def _alter_column(table_name: str, column_name: str, **kw: Any) -> _ops.AlterColumnOp:
+    from sqlalchemy.types import to_instance
+
+    for key in ("type_", "existing_type"):
+        if kw.get(key) is not None:
+            kw[key] = to_instance(kw[key])
+    return _ops.AlterColumnOp(table_name, column_name, **kw)
+
+
+__all__ = ["Operations"]

@@ -1,0 +1,325 @@
+"""``MigrationContext``: one database, one dialect impl, the version table, and the steps of a run."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from mig.errors import DialectNotFoundError, MigError, MigrationFailedError
+from mig.runtime import state
+from mig.runtime.events import StepEvent
+from mig.runtime.transaction import RunTransaction, autocommit, nothing
+from mig.runtime.version import VersionTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Dialect
+
+    from mig.ddl.impl import DialectImpl
+    from mig.operations import Operations
+
+log = logging.getLogger("mig.runtime")
+
+#: ``plan(current_heads, migration_context) -> steps``; a step has ``script``, ``direction``,
+#: ``heads_before``, ``heads_after`` (see :class:`mig.revision.plan.Step`).
+PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What ``on_version_apply`` callbacks receive as ``step`` (Alembic's names)."""
+
+    up_revision_id: str | None
+    down_revision_ids: tuple[str, ...]
+    is_upgrade: bool
+    is_stamp: bool
+    source_revision_ids: tuple[str, ...]
+    destination_revision_ids: tuple[str, ...]
+    revision: str | None
+
+    @property
+    def is_migration(self) -> bool:
+        return not self.is_stamp
+
+    @property
+    def up_revision_ids(self) -> tuple[str, ...]:
+        return (self.up_revision_id,) if self.up_revision_id else ()
+
+
+def impl_class_for(dialect_name: str, allow_generic: bool) -> type[DialectImpl]:
+    """The ``DialectImpl`` class registered for ``dialect_name`` (or the generic one, if allowed)."""
+    from mig import plugins
+    from mig.ddl.impl import DialectImpl
+
+    try:
+        spec = plugins.dialect(dialect_name)
+    except DialectNotFoundError:
+        if allow_generic:
+            log.info("no mig dialect for %r; using the generic DialectImpl", dialect_name)
+            return DialectImpl
+        raise
+    cls: type[DialectImpl] = spec.load()
+    return cls
+
+
+class MigrationContext:
+    """Runs steps against one connection (online) or writes them as SQL (offline)."""
+
+    def __init__(self, dialect: Dialect, connection: Connection | None = None, *,
+                 opts: Mapping[str, Any] | None = None, environment: Any = None) -> None:
+        opts = dict(opts or {})
+        self.dialect = dialect
+        self.connection = connection
+        self.opts = opts
+        self.environment = environment
+        self.as_sql = bool(opts.get("as_sql", False))
+        self.output: TextIO | None = opts.get("output_buffer")
+        impl_cls = opts.get("impl_class") or impl_class_for(dialect.name, bool(opts.get("allow_generic_dialect")))
+        self.impl: DialectImpl = impl_cls(
+            dialect, connection, as_sql=self.as_sql, output=self.output,
+            literal_binds=bool(opts.get("literal_binds", False)), context_opts=opts,
+        )
+        transactional = opts.get("transactional_ddl")
+        if transactional is not None:
+            self.impl.transactional_ddl = bool(transactional)  # type: ignore[misc]
+        self.transaction_per_migration = bool(opts.get("transaction_per_migration", False))
+        self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
+                                    opts.get("version_table_schema"))
+        self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
+        self._operations: Operations | None = None
+        self._transaction: RunTransaction | None = None
+
+    # -- construction (Alembic's MigrationContext.configure) ------------------------------
+
+    @classmethod
+    def configure(cls, connection: Connection | None = None, url: Any = None, dialect_name: str | None = None,
+                  dialect: Dialect | None = None, environment_context: Any = None,
+                  dialect_opts: Mapping[str, Any] | None = None,
+                  opts: Mapping[str, Any] | None = None) -> MigrationContext:
+        """A context for ``connection``, or (offline) for the dialect of ``url``/``dialect_name``."""
+        if connection is not None:
+            dialect = connection.dialect
+        elif dialect is None:
+            dialect = dialect_for(url=url, dialect_name=dialect_name, dialect_opts=dialect_opts)
+        return cls(dialect, connection, opts=opts, environment=environment_context)
+
+    # -- properties -----------------------------------------------------------------
+
+    @property
+    def bind(self) -> Connection | None:
+        return self.connection
+
+    @property
+    def operations(self) -> Operations:
+        if self._operations is None:
+            from mig.operations import Operations
+
+            self._operations = Operations(self)
+        return self._operations
+
+    def get_bind(self) -> Connection:
+        return self.impl.require_connection("get_bind()")
+
+    def get_current_heads(self) -> tuple[str, ...]:
+        """The version rows (sorted); offline, the starting revisions of the range."""
+        if self.as_sql:
+            env = self.environment
+            return tuple(getattr(env, "starting_heads", ()) or ())
+        connection = self.impl.require_connection("reading the version table")
+        return self.version.heads(connection)
+
+    def get_current_revision(self) -> str | None:
+        heads = self.get_current_heads()
+        if len(heads) > 1:
+            from mig.errors import MultipleHeadsError
+
+            raise MultipleHeadsError(f"the database has several heads ({', '.join(heads)}); use get_current_heads()")
+        return heads[0] if heads else None
+
+    def execute(self, sql: Any, execution_options: Mapping[str, Any] | None = None) -> Any:
+        return self.impl.execute(sql, execution_options=execution_options)
+
+    # -- transactions -----------------------------------------------------------------
+
+    def begin_transaction(self, _per_migration: bool = False) -> AbstractContextManager[Any]:
+        """The run's transaction (``_per_migration=False``, from env.py) or a step's transaction."""
+        impl = self.impl
+        if self.transaction_per_migration != _per_migration:
+            return nothing()
+        offline_sql = impl.transactional_ddl
+        if not self.as_sql:
+            connection = self.connection
+            assert connection is not None
+            if not _per_migration and connection.in_transaction() and self._transaction is None:
+                # The caller began a transaction (engine.begin()); make sure the database is in it.
+                impl.on_transaction_begin(connection)
+                return nothing()
+        trans = RunTransaction(impl, self.connection, offline_sql=offline_sql)
+        self._transaction = trans
+        return self._transaction_scope(trans)
+
+    @contextmanager
+    def _transaction_scope(self, trans: RunTransaction) -> Iterator[RunTransaction]:
+        try:
+            with trans:
+                yield trans
+        finally:
+            if self._transaction is trans:
+                self._transaction = None
+
+    def autocommit_block(self) -> AbstractContextManager[None]:
+        """Run statements outside any transaction (``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...)."""
+        return autocommit(self.impl, self.connection, self._transaction)
+
+    # -- running ----------------------------------------------------------------------
+
+    def ensure_version_table(self) -> None:
+        """Create the version table if it does not exist (offline: write its CREATE TABLE)."""
+        if self.transaction_per_migration and not self.as_sql:
+            with self.begin_transaction(_per_migration=True):
+                self.version.create()
+        else:
+            self.version.create()
+
+    def stamp(self, heads_before: Sequence[str], heads_after: Sequence[str]) -> None:
+        self.version.apply(heads_before, heads_after)
+
+    def run_migrations(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
+        """Plan from the current heads, then run every step (script + version rows)."""
+        from mig import plugins
+
+        impl = self.impl
+        connection = self.connection
+        if not self.as_sql and not self.transaction_per_migration and connection is not None \
+                and connection.in_transaction():
+            impl.on_transaction_begin(connection)
+        heads = self.get_current_heads()
+        steps = list(plan(heads, self))
+        if create_version_table and (not self.as_sql or not heads) and (steps or not self.as_sql):
+            self.ensure_version_table()
+        if not steps:
+            return
+        operations = self.operations
+        state.push_operations(operations)
+        total = len(steps)
+        per_migration = self.transaction_per_migration
+        notify = plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
+        try:
+            for index, step in enumerate(steps):
+                script = step.script
+                is_upgrade = step.direction == "upgrade"
+                revision = script.revision if script is not None else None
+                path = str(script.path) if script is not None else None
+                event = StepEvent(revision, step.direction, index, total, path, as_sql=self.as_sql,
+                                  heads_before=step.heads_before, heads_after=step.heads_after)
+                impl.current_step = event
+                if notify:
+                    plugins.before_step(event)
+                started = time.perf_counter()
+                if self.as_sql and script is not None:
+                    impl.comment(_describe(step))
+                scope = self.begin_transaction(_per_migration=True) if per_migration else None
+                if scope is not None:
+                    scope.__enter__()
+                try:
+                    if script is not None:
+                        fn = self._script_function(script, is_upgrade)
+                        try:
+                            fn(**kw)
+                        except MigrationFailedError:
+                            raise
+                        except Exception as exc:
+                            raise _failure(step.direction, script, exc) from exc
+                    self.version.apply(step.heads_before, step.heads_after)
+                except BaseException as exc:
+                    if scope is not None:
+                        scope.__exit__(type(exc), exc, exc.__traceback__)
+                    raise
+                if scope is not None:
+                    scope.__exit__(None, None, None)
+                event.elapsed = time.perf_counter() - started
+                if self.on_version_apply:
+                    self._call_on_version_apply(step, kw)
+                if notify:
+                    plugins.after_step(event)
+                log.debug("%s %s done in %.3fs", step.direction, revision, event.elapsed)
+            if self.as_sql and create_version_table and not steps[-1].heads_after:
+                self.version.drop()
+        finally:
+            impl.current_step = None
+            state.pop_operations(operations)
+
+    def _script_function(self, script: Any, is_upgrade: bool) -> Callable[..., Any]:
+        env = self.environment
+        directory = getattr(env, "script", None)
+        module = directory.load_module(script) if directory is not None else None
+        name = "upgrade" if is_upgrade else "downgrade"
+        fn = getattr(module, name, None)
+        if fn is None:
+            raise MigrationFailedError(
+                f"{name} {script.revision} ({script.path}) failed: the script has no {name}() function",
+                revision=script.revision, path=str(script.path))
+        return fn  # type: ignore[no-any-return,unused-ignore]
+
+    def _call_on_version_apply(self, step: Any, kw: Mapping[str, Any]) -> None:
+        script = step.script
+        info = StepInfo(
+            up_revision_id=script.revision if script is not None and step.direction == "upgrade" else None,
+            down_revision_ids=tuple(getattr(script, "down_revisions", ()) or ()) if script is not None else (),
+            is_upgrade=step.direction == "upgrade",
+            is_stamp=script is None,
+            source_revision_ids=tuple(sorted(step.heads_before)),
+            destination_revision_ids=tuple(sorted(step.heads_after)),
+            revision=script.revision if script is not None else None,
+        )
+        for fn in self.on_version_apply:
+            fn(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
+
+
+def _describe(step: Any) -> str:
+    before = ", ".join(sorted(step.heads_before)) or "base"
+    after = ", ".join(sorted(step.heads_after)) or "base"
+    return f"Running {step.direction} {before} -> {after}"
+
+
+def _failure(direction: str, script: Any, exc: BaseException) -> MigrationFailedError:
+    return MigrationFailedError(
+        f"{direction} {script.revision} ({script.path.name}) failed: {describe_exception(exc)}",
+        revision=script.revision, path=str(script.path))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """A one-line cause: the database's own message for driver errors, else ``Type: message``."""
+    if isinstance(exc, MigError):
+        return str(exc)
+    orig = getattr(exc, "orig", None)
+    if orig is not None:
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return f"{type(orig).__name__}: {first}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def dialect_for(url: Any = None, dialect_name: str | None = None,
+                dialect_opts: Mapping[str, Any] | None = None) -> Dialect:
+    """A ``Dialect`` instance for offline work, from a URL or a dialect name."""
+    from sqlalchemy.engine import make_url
+
+    from mig.errors import ConfigError
+
+    if url is not None:
+        u = make_url(url)
+    elif dialect_name:
+        u = make_url(f"{dialect_name}://")
+    else:
+        raise ConfigError("context.configure() needs connection=, url= or dialect_name=")
+    dialect_cls = u.get_dialect()
+    opts = dict(dialect_opts or {})
+    opts.setdefault("paramstyle", "named")
+    return dialect_cls(**opts)  # type: ignore[no-any-return,unused-ignore]
+
+
+__all__ = ["MigrationContext", "StepInfo", "describe_exception", "dialect_for", "impl_class_for"]

@@ -1,0 +1,146 @@
+"""The version table: one row per applied head, column ``version_num``, as Alembic keeps it.
+
+Online, statements are built once per run and executed with parameters;
+offline, they are written with the values inlined.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.schema import CreateTable, DropTable
+
+from mig.errors import CommandError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mig.ddl.impl import DialectImpl
+
+log = logging.getLogger("mig.runtime")
+
+#: Width of ``version_num``, as in Alembic (revision ids are short hex strings or chosen names).
+VERSION_NUM_LENGTH = 32
+
+
+def version_table(name: str, schema: str | None = None) -> Table:
+    """The version table's ``Table``: ``version_num VARCHAR(32)`` primary key named ``<name>_pkc``."""
+    return Table(
+        name, MetaData(),
+        Column("version_num", String(VERSION_NUM_LENGTH), nullable=False),
+        PrimaryKeyConstraint("version_num", name=f"{name}_pkc"),
+        schema=schema,
+    )
+
+
+class VersionTable:
+    """Reads and writes the version rows through a :class:`DialectImpl`."""
+
+    def __init__(self, impl: DialectImpl, name: str, schema: str | None = None) -> None:
+        self.impl = impl
+        self.name = name
+        self.schema = schema
+        self.table = version_table(name, schema)
+        col = self.table.c.version_num
+        self._update = update(self.table).values(version_num=bindparam("new")).where(col == bindparam("old"))
+        self._insert = insert(self.table)
+        self._delete = delete(self.table).where(col == bindparam("old"))
+        self._exists: bool | None = None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    # -- reading -------------------------------------------------------------
+
+    def exists(self, connection: Connection) -> bool:
+        if self._exists is None:
+            self._exists = bool(connection.dialect.has_table(connection, self.name, schema=self.schema))
+        return self._exists
+
+    def heads(self, connection: Connection) -> tuple[str, ...]:
+        """The rows, sorted (empty when the table does not exist yet)."""
+        if not self.exists(connection):
+            return ()
+        rows = connection.execute(select(self.table.c.version_num)).scalars().all()
+        return tuple(sorted(str(r) for r in rows))
+
+    # -- writing -------------------------------------------------------------
+
+    def create(self) -> None:
+        """Create the table (online: only if it does not exist)."""
+        impl = self.impl
+        if not impl.as_sql:
+            connection = impl.require_connection("creating the version table")
+            if self.exists(connection):
+                return
+        impl.execute(CreateTable(self.table))
+        self._exists = True
+
+    def drop(self) -> None:
+        self.impl.execute(DropTable(self.table))
+        self._exists = False
+
+    def apply(self, before: Iterable[str], after: Iterable[str]) -> None:
+        """Change the rows from ``before`` to ``after``: one swapped row is an UPDATE, else DELETE/INSERT."""
+        before_set, after_set = frozenset(before), frozenset(after)
+        removed = sorted(before_set - after_set)
+        added = sorted(after_set - before_set)
+        if len(removed) == 1 and len(added) == 1:
+            self._do_update(removed[0], added[0])
+            return
+        for old in removed:
+            self._do_delete(old)
+        for new in added:
+            self._do_insert(new)
+
+    def _do_update(self, old: str, new: str) -> None:
+        impl = self.impl
+        if impl.as_sql:
+            impl.execute(update(self.table).values(version_num=new).where(self.table.c.version_num == old))
+            return
+        result = impl.execute(self._update, {"new": new, "old": old})
+        self._check(result, f"update version row {old!r} to {new!r}")
+
+    def _do_delete(self, old: str) -> None:
+        impl = self.impl
+        if impl.as_sql:
+            impl.execute(delete(self.table).where(self.table.c.version_num == old))
+            return
+        result = impl.execute(self._delete, {"old": old})
+        self._check(result, f"delete version row {old!r}")
+
+    def _do_insert(self, new: str) -> None:
+        impl = self.impl
+        if impl.as_sql:
+            impl.execute(insert(self.table).values(version_num=new))
+            return
+        impl.execute(self._insert, {"version_num": new})
+
+    def delete_all(self) -> None:
+        self.impl.execute(delete(self.table))
+
+    def _check(self, result: Any, what: str) -> None:
+        rowcount = getattr(result, "rowcount", None)
+        if rowcount is not None and rowcount != 1 and rowcount != -1:
+            raise CommandError(
+                f"the version table {self.qualified_name} changed under mig: could not {what} "
+                f"({rowcount} rows matched); check `mig current` and stamp the right revision"
+            )
+
+
+__all__ = ["VERSION_NUM_LENGTH", "VersionTable", "version_table"]

@@ -1,0 +1,120 @@
+"""SQLite's ``DialectImpl``: what SQLite can ALTER natively, and a clear error for the rest.
+
+SQLite adds columns, renames tables and columns, and (from 3.35) drops
+columns. Everything else that changes an existing table (types, nullability,
+defaults, constraints) needs the table rebuilt: ``op.batch_alter_table``.
+DDL is transactional; pysqlite does not open a transaction before DDL on its
+own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, NoReturn
+
+from mig.ddl.impl import DialectImpl
+from mig.errors import NotSupportedError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mig.ops import (
+        AlterColumnOp,
+        CreateCheckConstraintOp,
+        CreateForeignKeyOp,
+        CreatePrimaryKeyOp,
+        CreateTableCommentOp,
+        CreateUniqueConstraintOp,
+        DropColumnOp,
+        DropConstraintOp,
+        DropTableCommentOp,
+    )
+
+#: SQLite learned ``ALTER TABLE ... DROP COLUMN`` in 3.35.0.
+DROP_COLUMN_VERSION = (3, 35, 0)
+
+
+def _batch_hint(table: str, what: str) -> str:
+    return (f"SQLite cannot {what} on an existing table; use "
+            f"`with op.batch_alter_table({table!r}) as batch_op:` (table {table!r})")
+
+
+class SqliteImpl(DialectImpl):
+    """``DialectImpl`` for SQLite (``sqlite`` dialect)."""
+
+    name: ClassVar[str] = "sqlite"
+    transactional_ddl: ClassVar[bool] = True
+    add_column_foreign_keys: ClassVar[bool] = False
+
+    # -- transactions -----------------------------------------------------------
+
+    def on_transaction_begin(self, connection: Connection) -> None:
+        """Make sure SQLite itself is in a transaction, so DDL rolls back with everything else."""
+        driver = connection.connection.driver_connection
+        in_transaction = getattr(driver, "in_transaction", None)
+        if in_transaction is False:
+            connection.exec_driver_sql("BEGIN")
+
+    # -- what SQLite can do -------------------------------------------------------
+
+    @property
+    def sqlite_version(self) -> tuple[int, ...]:
+        version = self.dialect.server_version_info
+        if version:
+            return tuple(version)
+        import sqlite3
+
+        return tuple(sqlite3.sqlite_version_info)
+
+    def drop_column(self, op: DropColumnOp) -> None:
+        if self.sqlite_version < DROP_COLUMN_VERSION:
+            found = ".".join(str(v) for v in self.sqlite_version)
+            raise NotSupportedError(
+                f"SQLite {found} cannot DROP COLUMN (3.35 or later can); use "
+                f"`with op.batch_alter_table({op.table_name!r}) as batch_op: batch_op.drop_column(...)`")
+        super().drop_column(op)
+
+    def alter_column(self, op: AlterColumnOp) -> None:
+        changes = [name for name, changed in (
+            ("change a column's nullability", op.nullable is not None),
+            ("change a column's type", op.type_ is not None),
+            ("change a column's server default", op.server_default is not False),
+            ("change a column's comment", op.comment is not False),
+            ("change a column's autoincrement", op.autoincrement is not None),
+        ) if changed]
+        if changes:
+            raise NotSupportedError(_batch_hint(op.table_name, " or ".join(changes)) +
+                                    f", column {op.column_name!r}")
+        if op.new_column_name is not None:
+            super().alter_column(op)
+
+    def _unsupported(self, table: str, what: str) -> NoReturn:
+        raise NotSupportedError(_batch_hint(table, what))
+
+    def create_unique_constraint(self, op: CreateUniqueConstraintOp) -> None:
+        self._unsupported(op.table_name, "add a UNIQUE constraint")
+
+    def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
+        self._unsupported(op.source_table, "add a FOREIGN KEY constraint")
+
+    def create_check_constraint(self, op: CreateCheckConstraintOp) -> None:
+        self._unsupported(op.table_name, "add a CHECK constraint")
+
+    def create_primary_key(self, op: CreatePrimaryKeyOp) -> None:
+        self._unsupported(op.table_name, "add a PRIMARY KEY")
+
+    def drop_constraint(self, op: DropConstraintOp) -> None:
+        self._unsupported(op.table_name, f"drop constraint {op.constraint_name!r}")
+
+    def create_table_comment(self, op: CreateTableCommentOp) -> None:
+        raise NotSupportedError(f"SQLite has no table comments (table {op.table_name!r}); "
+                                f"skip the comment when context.get_context().dialect.name == 'sqlite'")
+
+    def drop_table_comment(self, op: DropTableCommentOp) -> None:
+        raise NotSupportedError(f"SQLite has no table comments (table {op.table_name!r}); "
+                                f"skip the comment when context.get_context().dialect.name == 'sqlite'")
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"<SqliteImpl as_sql={self.as_sql}>"
+
+
+__all__ = ["DROP_COLUMN_VERSION", "SqliteImpl"]
