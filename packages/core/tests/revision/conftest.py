@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
 from mig.config import Config
 from mig.revision import ScriptDirectory
 

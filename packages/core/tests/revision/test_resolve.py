@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from mig.errors import AmbiguousRevisionError, MultipleHeadsError, RangeNotAncestorError, ResolutionError
+from mig.errors import (
+    AmbiguousRevisionError,
+    MultipleHeadsError,
+    RangeNotAncestorError,
+    ResolutionError,
+)
 
 
 @pytest.fixture

@@ -104,12 +104,19 @@ def plan_downgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> li
         missing = [t for t in targets if t not in applied]
         if missing:
             raise RangeNotAncestorError(
-                f"downgrade {target}: {', '.join(missing)} is not applied (the database is at "
-                f"{', '.join(sorted(rows)) or 'base'}); downgrade only goes to an applied revision"
-                f" — use `mig upgrade` to go forward")
+                f"downgrade {target}: {', '.join(missing)} is not applied (the current "
+                f"version rows are ({', '.join(sorted(rows)) or 'base'}); downgrade only goes back "
+                f"along a branch — use `mig upgrade` to go forward")
         if targets:
-            keep = rmap.ancestors(targets)
-            remove = (rmap.descendants(targets) - keep) & applied
+            # What sits above the target along down_revision goes, and whatever depends on that.
+            above = rmap.descendants(targets, dependencies=False) - set(targets)
+            remove = rmap.descendants(above & applied) & applied
+            on_branches = rmap.ancestors(rows, dependencies=False)
+            if not remove and not set(targets) <= on_branches:
+                raise RangeNotAncestorError(
+                    f"downgrade {target}: it is applied only as a dependency (depends_on) of "
+                    f"{', '.join(sorted(rows))}, not below them on a branch; downgrade the "
+                    f"revisions that depend on it instead")
         else:
             remove = set(applied)
     steps: list[Step] = []
