@@ -1,0 +1,175 @@
+"""``MoveAndCopy``: the batch strategy registered as ``"move-and-copy"``.
+
+``MoveAndCopy(impl).run(op)`` carries out one :class:`~mig.ops.BatchAlterTableOp`:
+
+1. find the table as it is (reflection online, ``copy_from`` offline);
+2. on SQLite with ``recreate="auto"``, run the batch as native ALTERs when
+   SQLite can do all of it; ``"never"`` refuses when it cannot;
+3. otherwise apply the operations to a model of the table and carry out a
+   move-and-copy (:mod:`.sqlite_copy` for SQLite, :mod:`.generic_copy` for
+   PostgreSQL, MySQL/MariaDB and others).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from mig.errors import NotSupportedError, OfflineError, OperationError
+from mig.ops import (
+    AlterColumnOp,
+    BatchAlterTableOp,
+    CreateTableCommentOp,
+    DropTableCommentOp,
+)
+from mig_sqlite_batch.batch.apply import BatchEditor
+from mig_sqlite_batch.batch.model import TableModel
+from mig_sqlite_batch.batch.native import copy_reasons
+from mig_sqlite_batch.batch.source import SqliteExtras, model_from_table, reflect, sqlite_extras
+
+if TYPE_CHECKING:
+    from mig.ddl.impl import DialectImpl
+
+log = logging.getLogger("mig.batch")
+
+RECREATE = ("auto", "always", "never")
+
+
+class MoveAndCopy:
+    """Carries out ``batch_alter_table`` blocks for one :class:`~mig.ddl.impl.DialectImpl`."""
+
+    name = "move-and-copy"
+
+    def __init__(self, impl: DialectImpl) -> None:
+        self.impl = impl
+
+    def run(self, op: BatchAlterTableOp) -> None:
+        """Carry out the batch: native ALTERs where allowed, else one move-and-copy."""
+        if op.recreate not in RECREATE:
+            raise OperationError(f"batch_alter_table({op.table_name!r}): recreate must be one of "
+                                 f"'auto', 'always', 'never', not {op.recreate!r}")
+        impl = self.impl
+        is_sqlite = impl.dialect.name == "sqlite"
+        model, extras = self._source(op, is_sqlite)
+        reasons: list[str] = []
+        if op.recreate != "always":
+            if not is_sqlite:
+                for inner in op.operations:
+                    impl.run(inner)
+                return
+            elsewhere = [sql for _, sql in (extras.triggers + extras.views)] if extras else []
+            reasons = copy_reasons(op, model, elsewhere)
+            if not reasons:
+                self._native(op)
+                return
+            if op.recreate == "never":
+                raise NotSupportedError(
+                    f"batch_alter_table({op.table_name!r}, recreate='never'): SQLite cannot do "
+                    f"{'; '.join(reasons)} with ALTER TABLE; use recreate='auto' to let mig "
+                    f"move and copy the table"
+                )
+        if model is None:
+            why = f" ({'; '.join(reasons)})" if reasons else ""
+            raise OfflineError(
+                f"batch_alter_table({op.table_name!r}) must move and copy the table{why}, and "
+                f"--sql mode cannot read the table's definition: pass copy_from=sa.Table(...) "
+                f"describing the table as it is now"
+            )
+        self.edit(op, model)
+        if is_sqlite:
+            from mig_sqlite_batch.batch.sqlite_copy import SqliteCopy
+
+            SqliteCopy(impl, op, model, extras or SqliteExtras()).run()
+        else:
+            from mig_sqlite_batch.batch.generic_copy import GenericCopy
+
+            GenericCopy(impl, op, model).run()
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _source(self, op: BatchAlterTableOp, is_sqlite: bool) -> tuple[TableModel | None,
+                                                                        SqliteExtras | None]:
+        impl = self.impl
+        online = not impl.as_sql and impl.connection is not None
+        model: TableModel | None = None
+        if op.copy_from is not None:
+            model = model_from_table(op.copy_from)
+            model.name, model.schema = op.table_name, op.schema
+        elif online:
+            conn = impl.require_connection(f"batch_alter_table({op.table_name!r})")
+            model = model_from_table(reflect(conn, op.table_name, op.schema, op.reflect_args,
+                                             op.reflect_kwargs))
+        extras: SqliteExtras | None = None
+        if is_sqlite and online and model is not None:
+            extras = sqlite_extras(impl.require_connection("batch_alter_table"), op.table_name,
+                                   op.schema, model, reflected=op.copy_from is None)
+        elif model is not None:
+            extras = SqliteExtras(autoincrement=bool(model.kwargs.get("sqlite_autoincrement")))
+        return model, extras
+
+    def edit(self, op: BatchAlterTableOp, model: TableModel) -> TableModel:
+        """Apply the batch's operations, column order and table arguments to ``model``."""
+        BatchEditor(model, op.naming_convention).apply(op.operations)
+        if op.partial_reordering:
+            model.columns = reorder(model.columns, op.partial_reordering, op.table_name)
+        if op.table_kwargs:
+            kwargs = dict(op.table_kwargs)
+            if "comment" in kwargs:
+                model.comment = kwargs.pop("comment")
+            model.kwargs.update(kwargs)
+        if op.table_args:
+            model.extra_args.extend(op.table_args)
+        if not model.columns:
+            raise OperationError(f"batch_alter_table({op.table_name!r}): the batch drops every "
+                                 f"column; drop the table instead")
+        return model
+
+    def _native(self, op: BatchAlterTableOp) -> None:
+        impl = self.impl
+        from mig_sqlite_batch.batch.sqlite_copy import savepoint
+
+        with savepoint(impl):
+            for inner in op.operations:
+                if isinstance(inner, (CreateTableCommentOp, DropTableCommentOp)):
+                    continue  # SQLite has no comments
+                if isinstance(inner, AlterColumnOp):
+                    if inner.new_column_name is None:
+                        continue  # a comment-only change: nothing to do on SQLite
+                    from dataclasses import replace
+
+                    inner = replace(inner, comment=False)
+                impl.run(inner)
+
+
+def reorder(columns: list[Any], orders: tuple[tuple[str, ...], ...], table: str) -> list[Any]:
+    """Columns sorted so each tuple in ``orders`` appears in its order; others keep their place."""
+    names = [c.name for c in columns]
+    position = {n: i for i, n in enumerate(names)}
+    edges: dict[str, set[str]] = {n: set() for n in names}
+    indegree = dict.fromkeys(names, 0)
+    for order in orders:
+        for name in order:
+            if name not in position:
+                raise OperationError(f"batch_alter_table({table!r}): partial_reordering names "
+                                     f"column {name!r}, which the table does not have")
+        for a, b in zip(order, order[1:]):
+            if b not in edges[a]:
+                edges[a].add(b)
+                indegree[b] += 1
+    ready = sorted((n for n in names if indegree[n] == 0), key=position.__getitem__)
+    result: list[str] = []
+    while ready:
+        n = ready.pop(0)
+        result.append(n)
+        for m in edges[n]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+        ready.sort(key=position.__getitem__)
+    if len(result) != len(names):
+        raise OperationError(f"batch_alter_table({table!r}): partial_reordering contradicts itself")
+    by_name = {c.name: c for c in columns}
+    return [by_name[n] for n in result]
+
+
+__all__ = ["MoveAndCopy", "RECREATE", "reorder"]
