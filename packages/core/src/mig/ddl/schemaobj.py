@@ -34,8 +34,6 @@ def _own(item: SchemaItem) -> SchemaItem:
     """``item`` itself, or a copy if it already belongs to another table."""
     if isinstance(item, Column) and item.table is not None:
         return item._copy()
-    if isinstance(item, Constraint) and getattr(item, "table", None) is not None:
-        return item._copy()  # type: ignore[attr-defined,no-any-return,unused-ignore]
     return item
 
 
