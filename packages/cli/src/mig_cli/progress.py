@@ -75,7 +75,8 @@ def _field(step: Any, name: str, default: Any = None) -> Any:
 
 
 class ProgressReporter:
-    """Plugin object: draws ``upgrade abc123 (2 of 5) 1.3s`` while a run proceeds."""
+    """Plugin object: one line per finished step on stderr (``Ran upgrade base -> ae10 (0.02s)``),
+    and on a terminal a progress line ``upgrade ae10 (2 of 5), 1.3s elapsed`` while a step runs."""
 
     def __init__(self, status: TerminalStatus) -> None:
         self.status = status
@@ -101,7 +102,14 @@ class ProgressReporter:
 
     @hookimpl
     def mig_after_step(self, step: Any) -> None:
+        before = ", ".join(sorted(_field(step, "heads_before", ()) or ())) or "base"
+        after = ", ".join(sorted(_field(step, "heads_after", ()) or ())) or "base"
+        elapsed = _field(step, "elapsed")
+        took = f" ({elapsed:.2f}s)" if isinstance(elapsed, float) else ""
+        direction = _field(step, "direction", "") or ""
+        verb = "Stamped" if not _field(step, "path") else f"Ran {direction}"
         self.status.clear()
+        self.status.write_line(f"{verb} {before} -> {after}{took}")
 
     @hookimpl
     def mig_step_progress(self, step: Any, done: int, total: int | None, what: str) -> None:

@@ -76,8 +76,8 @@ class CliState:
         self._log_handler = handler
 
     def show_progress(self) -> None:
-        """Register the progress-line plugin for this run (only on a terminal)."""
-        if not self.status.enabled:
+        """Register the step reporter for this run: a line per step, and a progress line on a terminal."""
+        if self.quiet:
             return
         from mig import plugins
 

@@ -7,6 +7,17 @@ from typing import Any
 
 import click
 
+#: Let relative revisions such as `-1` through as arguments, as Alembic users type them.
+RELATIVE = {"ignore_unknown_options": True}
+
+
+def no_options(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Reject what looks like an unknown option (``--bogus``) that ``RELATIVE`` let through."""
+    for item in (value,) if isinstance(value, str) else (value or ()):
+        if isinstance(item, str) and item.startswith("--"):
+            raise click.NoSuchOption(item, ctx=ctx)
+    return value
+
 from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
 from mig_cli.state import CliState
 
@@ -50,8 +61,8 @@ def revision(state: CliState, message: str | None, autogenerate: bool, sql: bool
     _written(state, scripts)
 
 
-@click.command()
-@click.argument("revisions", nargs=-1, required=True)
+@click.command(context_settings=RELATIVE)
+@click.argument("revisions", callback=no_options, nargs=-1, required=True)
 @click.option("-m", "--message", help="What the merge is for.")
 @click.option("--branch-label", help="A branch label for the merge revision.")
 @click.option("--rev-id", help="Use this revision id instead of a generated one.")
@@ -154,8 +165,8 @@ def branches(state: CliState, verbose: bool, as_json: bool) -> None:
             click.echo(f"{pad} -> {format_revision(child, branches=True, doc=verbose)}")
 
 
-@click.command()
-@click.argument("rev")
+@click.command(context_settings=RELATIVE)
+@click.argument("rev", callback=no_options)
 @json_option
 @click.pass_obj
 def show(state: CliState, rev: str, as_json: bool) -> None:
@@ -171,8 +182,8 @@ def show(state: CliState, rev: str, as_json: bool) -> None:
         click.echo(format_verbose(script))
 
 
-@click.command()
-@click.argument("rev", default="current")
+@click.command(context_settings=RELATIVE)
+@click.argument("rev", callback=no_options, default="current")
 @click.pass_obj
 def edit(state: CliState, rev: str) -> None:
     """Open the script of revision REV (default: current) in $EDITOR."""

@@ -10,6 +10,17 @@ from typing import Any
 
 import click
 
+#: Let relative revisions such as `-1` through as arguments, as Alembic users type them.
+RELATIVE = {"ignore_unknown_options": True}
+
+
+def no_options(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Reject what looks like an unknown option (``--bogus``) that ``RELATIVE`` let through."""
+    for item in (value,) if isinstance(value, str) else (value or ()):
+        if isinstance(item, str) and item.startswith("--"):
+            raise click.NoSuchOption(item, ctx=ctx)
+    return value
+
 from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
 from mig_cli.state import CliState
 
@@ -27,8 +38,8 @@ def _prepare(state: CliState, sql: bool) -> Any:
     return config
 
 
-@click.command()
-@click.argument("revision")
+@click.command(context_settings=RELATIVE)
+@click.argument("revision", callback=no_options)
 @sql_option
 @tag_option
 @click.pass_obj
@@ -40,8 +51,8 @@ def upgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
     command.upgrade(config, revision, sql=sql, tag=tag)
 
 
-@click.command()
-@click.argument("revision")
+@click.command(context_settings=RELATIVE)
+@click.argument("revision", callback=no_options)
 @sql_option
 @tag_option
 @click.pass_obj
@@ -53,8 +64,8 @@ def downgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> Non
     command.downgrade(config, revision, sql=sql, tag=tag)
 
 
-@click.command()
-@click.argument("revisions", nargs=-1, required=True)
+@click.command(context_settings=RELATIVE)
+@click.argument("revisions", callback=no_options, nargs=-1, required=True)
 @sql_option
 @tag_option
 @click.option("--purge", is_flag=True, help="Empty the version table before stamping.")
@@ -67,6 +78,8 @@ def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | Non
     config = state.config(cmd_opts=click.get_current_context().params)
     if sql:
         config.output_buffer = sys.stdout
+    else:
+        state.show_progress()
     command.stamp(config, list(revisions), sql=sql, tag=tag, purge=purge)
 
 
