@@ -85,7 +85,11 @@ class MigrationContext:
         transactional = opts.get("transactional_ddl")
         if transactional is not None:
             self.impl.transactional_ddl = bool(transactional)  # type: ignore[misc]
-        self.transaction_per_migration = bool(opts.get("transaction_per_migration", False))
+        # Without transactional DDL (MySQL, MariaDB) each DDL statement commits by itself:
+        # commit every migration together with its version row, so that a failure leaves
+        # the version table naming the last migration that completed.
+        self.transaction_per_migration = (bool(opts.get("transaction_per_migration", False))
+                                          or not self.impl.transactional_ddl)
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
@@ -298,7 +302,11 @@ def describe_exception(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     if orig is not None:
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return f"{type(orig).__name__}: {first}"
+        # Name the statement that failed (on databases without transactional DDL the
+        # statements before it stay applied, so the user must know where it stopped).
+        statement = " ".join(str(getattr(exc, "statement", None) or "").split())
+        where = f"; statement: {statement[:300]}" if statement else ""
+        return f"{type(orig).__name__}: {first}{where}"
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
