@@ -104,6 +104,21 @@ class TableModel:
                 return cons
         return None
 
+    def snapshot(self) -> TableModel:
+        """A copy whose lists and specs later edits do not touch."""
+        from dataclasses import replace
+
+        return TableModel(
+            name=self.name, schema=self.schema,
+            columns=[replace(c) for c in self.columns],
+            constraints=[replace(c, columns=list(c.columns), ref_columns=list(c.ref_columns),
+                                 options=dict(c.options), kw=dict(c.kw)) for c in self.constraints],
+            indexes=[replace(i, expressions=list(i.expressions), kw=dict(i.kw),
+                             columns=set(i.columns) if i.columns is not None else None)
+                     for i in self.indexes],
+            kwargs=dict(self.kwargs), comment=self.comment, extra_args=list(self.extra_args),
+        )
+
     def copied_columns(self) -> list[ColumnSpec]:
         """Columns filled from the old table, in the new table's order."""
         return [c for c in self.columns if c.source is not None or c.using is not None]

@@ -75,6 +75,7 @@ class MoveAndCopy:
                 f"--sql mode cannot read the table's definition: pass copy_from=sa.Table(...) "
                 f"describing the table as it is now"
             )
+        before = model.snapshot()
         self.edit(op, model)
         if is_sqlite:
             from mig_sqlite_batch.batch.sqlite_copy import SqliteCopy
@@ -83,7 +84,7 @@ class MoveAndCopy:
         else:
             from mig_sqlite_batch.batch.generic_copy import GenericCopy
 
-            GenericCopy(impl, op, model).run()
+            GenericCopy(impl, op, model, before).run()
 
     # -- steps ------------------------------------------------------------------------------
 

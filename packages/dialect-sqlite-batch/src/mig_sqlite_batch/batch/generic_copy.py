@@ -1,0 +1,244 @@
+"""The move-and-copy on databases other than SQLite (``recreate="always"``).
+
+Statements, in order::
+
+    ALTER TABLE child DROP CONSTRAINT fk ...            -- foreign keys of other tables pointing here
+    ALTER TABLE t RENAME TO _mig_old_t
+    DROP INDEX / DROP CONSTRAINT on _mig_old_t          -- names the new table needs (see below)
+    CREATE TABLE t (...new definition...)
+    INSERT INTO t (...) SELECT CAST(...) ... FROM _mig_old_t
+    (PostgreSQL: serial sequences move to the new table; identity counters continue)
+    CREATE INDEX ...
+    DROP TABLE _mig_old_t
+    ALTER TABLE child ADD CONSTRAINT fk ... REFERENCES t ...
+
+Creating the new table under its final name means self-referencing keys and
+every constraint name come out exactly as declared. The names that must be
+freed first are those the database keeps per schema: on PostgreSQL indexes
+and the primary key / unique constraints (they are indexes); on MySQL and
+MariaDB foreign keys and check constraints.
+
+PostgreSQL runs it all inside a SAVEPOINT: a failure leaves everything as it
+was. MySQL/MariaDB commit each DDL statement, so on failure mig undoes the
+steps already taken (drops the new table, renames the old one back, restores
+the constraints) and then raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import MetaData, Table, exc, inspect, text
+from sqlalchemy.schema import (
+    AddConstraint,
+    CreateIndex,
+    CreateTable,
+    DropConstraint,
+    DropTable,
+    SetColumnComment,
+    SetTableComment,
+)
+
+from mig.ddl.constructs import RenameTable
+from mig.errors import OperationError
+from mig.ops import BatchAlterTableOp
+from mig_sqlite_batch.batch.model import ConstraintSpec, TableModel
+from mig_sqlite_batch.batch.render import _constraint, build_index, build_table, copy_statement
+from mig_sqlite_batch.batch.sqlite_copy import tmp_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mig.ddl.impl import DialectImpl
+
+log = logging.getLogger("mig.batch")
+
+_NEXTVAL = re.compile(r"nextval\('([^']+)'(?:::regclass)?\)", re.IGNORECASE)
+
+
+class GenericCopy:
+    """One move-and-copy of one table on a database with a real ALTER TABLE."""
+
+    def __init__(self, impl: DialectImpl, op: BatchAlterTableOp, model: TableModel,
+                 before: TableModel | None = None) -> None:
+        self.impl = impl
+        self.op = op
+        self.model = model
+        self.before = before
+        self.name = op.table_name
+        self.schema = op.schema
+        self.old = tmp_name(impl, op.table_name, "_mig_old_")
+        self.kind = impl.dialect.name
+        self._undo: list[Callable[[], None]] = []
+
+    def run(self) -> None:
+        impl = self.impl
+        conn = None if impl.as_sql else impl.connection
+        if conn is None:
+            self._statements(None)
+            return
+        if self.kind == "postgresql" or getattr(impl, "transactional_ddl", False):
+            try:
+                with conn.begin_nested():
+                    self._statements(conn)
+            except exc.DBAPIError as err:
+                raise self._error(err) from err
+            return
+        try:
+            self._statements(conn)
+        except exc.DBAPIError as err:
+            self._rollback()
+            raise self._error(err) from err
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _error(self, err: exc.DBAPIError) -> OperationError:
+        orig = re.sub(r"\s+", " ", str(err.orig) if err.orig is not None else str(err)).strip()
+        orig = orig.replace(self.old, self.name)
+        return OperationError(f"batch_alter_table({self.name!r}) failed: {orig} (table "
+                              f"{self.name!r}); the table and its rows are unchanged")
+
+    def _rollback(self) -> None:
+        for undo in reversed(self._undo):
+            try:
+                undo()
+            except exc.DBAPIError as err:  # pragma: no cover - best effort
+                log.error("batch %s: could not undo a step: %s", self.name, err)
+
+    def _children(self, conn: Connection | None) -> list[tuple[str, str | None, dict[str, Any]]]:
+        """Foreign keys of other tables that reference this one (online only)."""
+        if conn is None:
+            return []
+        insp = inspect(conn)
+        found = []
+        for child in insp.get_table_names(schema=self.schema):
+            if child == self.name:
+                continue
+            for fk in insp.get_foreign_keys(child, schema=self.schema):
+                if fk["referred_table"] == self.name and fk.get("referred_schema") in (None, self.schema):
+                    if fk.get("name"):
+                        found.append((child, self.schema, fk))
+        return found
+
+    def _fk_object(self, child: str, schema: str | None, fk: dict[str, Any], target: str,
+                   ref_cols: list[str]) -> Any:
+        spec = ConstraintSpec("foreignkey", fk["name"], list(fk["constrained_columns"]),
+                              ref_table=target, ref_schema=schema, ref_columns=ref_cols,
+                              options={k: v for k, v in (fk.get("options") or {}).items()
+                                       if k in ("onupdate", "ondelete", "deferrable", "initially",
+                                                "match")})
+        md = MetaData()
+        holder = TableModel(name=child, schema=schema)
+        cons = _constraint(spec, md, holder, target, child)
+        Table(child, md, *(_col(c) for c in fk["constrained_columns"]), cons, schema=schema)
+        return cons
+
+    def _statements(self, conn: Connection | None) -> None:
+        impl, model, ex = self.impl, self.model, self.impl.execute
+        before = self.before or model
+        renamed = {c.source: c.name for c in model.columns if c.source is not None}
+        # 1. foreign keys pointing here from other tables
+        children = self._children(conn)
+        readd: list[Any] = []
+        for child, schema, fk in children:
+            drop = self._fk_object(child, schema, fk, self.name, list(fk["referred_columns"]))
+            ex(DropConstraint(drop))
+            self._undo.append(lambda c=drop: self._exec(AddConstraint(c)))
+            missing = [c for c in fk["referred_columns"] if c not in renamed]
+            if missing:
+                raise OperationError(
+                    f"batch_alter_table({self.name!r}): foreign key {fk['name']!r} of table "
+                    f"{child!r} refers to column(s) {', '.join(missing)} which the batch drops; "
+                    f"drop that foreign key first")
+            readd.append(self._fk_object(child, schema, fk, self.name,
+                                         [renamed[c] for c in fk["referred_columns"]]))
+        # 2. move the old table aside and free the names the new one needs
+        ex(RenameTable(self.name, self.old, schema=self.schema))
+        self._undo.append(lambda: self._exec(RenameTable(self.old, self.name, schema=self.schema)))
+        pg = self.kind == "postgresql"
+        mysql = self.kind in ("mysql", "mariadb")
+        for cons in before.constraints:
+            # self-referencing keys depend on the old key: they go first
+            if cons.name and (cons.kind == "foreignkey" and (pg or mysql) or cons.kind == "check" and mysql):
+                restore = self._old_constraint(before, cons)
+                ex(DropConstraint(restore))
+                self._undo.append(lambda c=restore: self._exec(AddConstraint(c)))
+        if pg:
+            for cons in before.constraints:
+                if cons.kind in ("unique", "primary") and cons.name:
+                    ex(text(f"ALTER TABLE {self._qual(self.old)} DROP CONSTRAINT "
+                            f"{self._quote(cons.name)}"))
+            for idx in before.indexes:
+                if idx.name:
+                    ex(text(f"DROP INDEX {self._qual(idx.name)}"))
+        # 3. the new table, under its final name
+        new_table = build_table(model, self.name)
+        ex(CreateTable(new_table))
+        self._undo.append(lambda: self._exec(DropTable(new_table)))
+        dialect = impl.dialect
+        if dialect.supports_comments and not dialect.inline_comments:
+            if new_table.comment is not None:
+                ex(SetTableComment(new_table))
+            for column in new_table.columns:
+                if column.comment is not None:
+                    ex(SetColumnComment(column))
+        # 4. the rows
+        ex(copy_statement(model, self.name, self.old, cast_types=True))
+        if self.kind == "postgresql":
+            self._postgresql_sequences(new_table)
+        # 5. indexes, the old table, the foreign keys from other tables
+        for spec in model.indexes:
+            ex(CreateIndex(build_index(spec, new_table)))
+        ex(DropTable(Table(self.old, MetaData(), schema=self.schema)))
+        self._undo.clear()  # the old table is gone: nothing left to undo
+        for cons in readd:
+            ex(AddConstraint(cons))
+
+    def _old_constraint(self, before: TableModel, cons: ConstraintSpec) -> Any:
+        md = MetaData()
+        holder = TableModel(name=self.old, schema=self.schema, columns=before.columns)
+        obj = _constraint(cons, md, holder, self.old, self.old)
+        cols = {c for c in cons.columns}
+        Table(self.old, md, *(_col(c) for c in sorted(cols)), obj, schema=self.schema)
+        return obj
+
+    def _postgresql_sequences(self, new_table: Table) -> None:
+        """Serial sequences follow the new table; identity counters continue after the copied rows."""
+        ex = self.impl.execute
+        for col in self.model.columns:
+            default = col.server_default
+            arg = getattr(default, "arg", default)
+            sql = getattr(arg, "text", arg)
+            if isinstance(sql, str):
+                m = _NEXTVAL.search(sql)
+                if m:
+                    ex(text(f"ALTER SEQUENCE {m.group(1)} OWNED BY "
+                            f"{self._qual(self.name)}.{self._quote(col.name)}"))
+            if col.identity is not None and col.source is not None:
+                table_lit = self._qual(self.name).replace("'", "''")
+                col_q = self._quote(col.name)
+                ex(text(f"SELECT setval(pg_get_serial_sequence('{table_lit}', '{col.name}'), "
+                        f"COALESCE((SELECT max({col_q}) FROM {self._qual(self.name)}), 1), "
+                        f"(SELECT max({col_q}) FROM {self._qual(self.name)}) IS NOT NULL)"))
+
+    def _exec(self, construct: Any) -> None:
+        self.impl.execute(construct)
+
+    def _quote(self, name: str) -> str:
+        return str(self.impl.dialect.identifier_preparer.quote(name))
+
+    def _qual(self, name: str) -> str:
+        return f"{self._quote(self.schema)}.{self._quote(name)}" if self.schema else self._quote(name)
+
+
+def _col(name: str) -> Any:
+    from sqlalchemy import Column
+    from sqlalchemy.types import NullType
+
+    return Column(name, NullType())
+
+
+__all__ = ["GenericCopy"]
