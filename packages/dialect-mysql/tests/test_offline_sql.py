@@ -9,6 +9,7 @@ from mig.ops import (
     AlterColumnOp,
     CreateIndexOp,
     CreateTableCommentOp,
+    CreateTableOp,
     DropConstraintOp,
     DropIndexOp,
     DropTableCommentOp,
@@ -158,3 +159,20 @@ def test_rename_table_stays_in_schema(offline):
 def test_table_comments(offline):
     sql = offline.run(CreateTableCommentOp("t", "100% 'sure'"), DropTableCommentOp("t"))
     assert sql == "ALTER TABLE t COMMENT '100% ''sure''';\n\n" "ALTER TABLE t COMMENT '';\n\n"
+
+
+def test_mysql_options_are_honoured_for_mariadb_urls(offline_mariadb):
+    sql = offline_mariadb.run(
+        CreateTableOp("t", (sa.Column("id", sa.Integer, primary_key=True),
+                            sa.Column("name", sa.String(20))),
+                      kw={"mysql_engine": "InnoDB", "mysql_charset": "latin1"}),
+        CreateIndexOp("ix_name", "t", ("name",), kw={"mysql_length": 4}),
+    )
+    assert sql == (
+        "CREATE TABLE t (\n"
+        "    id INTEGER NOT NULL AUTO_INCREMENT,\n"
+        "    name VARCHAR(20),\n"
+        "    PRIMARY KEY (id)\n"
+        ")ENGINE=InnoDB CHARSET=latin1;\n\n"
+        "CREATE INDEX ix_name ON t (name(4));\n\n"
+    )

@@ -19,6 +19,8 @@ What differs from the generic implementation:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.ddl.impl import DialectImpl
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
         AlterColumnOp,
         CreateIndexOp,
         CreateTableCommentOp,
+        CreateTableOp,
         DropConstraintOp,
         DropIndexOp,
         DropTableCommentOp,
@@ -196,8 +199,6 @@ class MySQLImpl(DialectImpl):
             if op.index_name and live.index_exists(self.connection, op.table_name,
                                                    op.index_name, op.schema):
                 return
-            from dataclasses import replace
-
             op = replace(op, if_not_exists=None)
         super().create_index(op)
 
@@ -294,9 +295,30 @@ class MySQLImpl(DialectImpl):
 
 
 class MariaDBImpl(MySQLImpl):
-    """MariaDB through ``mariadb://`` URLs (SQLAlchemy's ``mariadb`` dialect)."""
+    """MariaDB through ``mariadb://`` URLs (SQLAlchemy's ``mariadb`` dialect).
+
+    SQLAlchemy's ``mariadb`` dialect reads only ``mariadb_*`` table and index
+    options; scripts written for MySQL (and Alembic's) say ``mysql_engine``,
+    ``mysql_length`` ... so each ``mysql_*`` option is also given as
+    ``mariadb_*`` unless that one is set already.
+    """
 
     name: ClassVar[str] = "mariadb"
+
+    def create_table(self, op: CreateTableOp) -> Any:
+        return super().create_table(replace(op, kw=mariadb_options(op.kw)))
+
+    def create_index(self, op: CreateIndexOp) -> None:
+        super().create_index(replace(op, kw=mariadb_options(op.kw)))
+
+
+def mariadb_options(kw: Mapping[str, Any]) -> dict[str, Any]:
+    """``kw`` with every ``mysql_X`` option copied to ``mariadb_X`` (an explicit ``mariadb_X`` wins)."""
+    out = dict(kw)
+    for key, value in kw.items():
+        if key.startswith("mysql_"):
+            out.setdefault("mariadb_" + key[len("mysql_"):], value)
+    return out
 
 
 __all__ = ["MariaDBImpl", "MySQLImpl"]
