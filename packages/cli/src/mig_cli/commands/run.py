@@ -10,17 +10,7 @@ from typing import Any
 
 import click
 
-#: Let relative revisions such as `-1` through as arguments, as Alembic users type them.
-RELATIVE = {"ignore_unknown_options": True}
-
-
-def no_options(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """Reject what looks like an unknown option (``--bogus``) that ``RELATIVE`` let through."""
-    for item in (value,) if isinstance(value, str) else (value or ()):
-        if isinstance(item, str) and item.startswith("--"):
-            raise click.NoSuchOption(item, ctx=ctx)
-    return value
-
+from mig_cli.commands.options import RELATIVE, no_options
 from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
 from mig_cli.state import CliState
 
