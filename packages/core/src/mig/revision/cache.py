@@ -9,7 +9,6 @@ Set ``MIG_NO_CACHE=1`` to neither read nor write it.
 
 from __future__ import annotations
 
-import logging
 import marshal
 import os
 import sys
@@ -17,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from mig.revision.parse import ScriptSource
-
-log = logging.getLogger("mig.revision")
 
 CACHE_DIR = "__pycache__"
 CACHE_NAME = "mig-revisions.cache"
@@ -51,23 +48,23 @@ class LocationCache:
             return {}
         try:
             magic, entries = marshal.loads(data)
+            if not all(type(e) is tuple and len(e) == 3 for e in entries.values()):
+                return {}
         except Exception:  # corrupt or from another Python: start over
-            log.debug("ignoring unreadable revision cache %s", self.file)
+            _debug("ignoring unreadable revision cache %s", self.file)
             return {}
         if magic != _MAGIC or not isinstance(entries, dict):
             return {}
         return entries
 
-    def get(self, relpath: str, mtime_ns: int, size: int) -> ScriptSource | None:
+    def get(self, relpath: str, mtime_ns: int, size: int) -> tuple[Any, ...] | None:
+        """The cached :meth:`ScriptSource.to_tuple` of a file, if its stat still matches."""
         entry = self._old.get(relpath)
-        if entry is not None:
-            try:
-                if entry[0] == mtime_ns and entry[1] == size:
-                    source = ScriptSource.from_tuple(entry[2])
-                    self._new[relpath] = entry
-                    return source
-            except Exception:
-                pass
+        if entry is not None and entry[0] == mtime_ns and entry[1] == size:
+            data = entry[2]
+            if type(data) is tuple and len(data) == 6:
+                self._new[relpath] = entry
+                return data
         return None
 
     def put(self, relpath: str, mtime_ns: int, size: int, source: ScriptSource) -> None:
@@ -86,4 +83,10 @@ class LocationCache:
             tmp.write_bytes(marshal.dumps((_MAGIC, self._new)))
             os.replace(tmp, self.file)
         except OSError as exc:
-            log.debug("cannot write revision cache %s: %s", self.file, exc)
+            _debug("cannot write revision cache %s: %s", self.file, exc)
+
+
+def _debug(message: str, *args: object) -> None:
+    import logging
+
+    logging.getLogger("mig.revision").debug(message, *args)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import logging
 import os
 import sys
 import types
@@ -13,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mig.errors import ConfigError, RangeNotAncestorError, ScriptError
-from mig.revision import plan as _plan
 from mig.revision.cache import LocationCache
 from mig.revision.graph import RevisionMap, check_script_source, split_range
 from mig.revision.parse import ScriptSource, normalise_down, normalise_names, parse_source
@@ -22,8 +19,6 @@ from mig.revision.script import Script
 if TYPE_CHECKING:
     from mig.config import Config
     from mig.revision.plan import Step
-
-log = logging.getLogger("mig.revision")
 
 TEMPLATE_NAME = "script.py.mako"
 
@@ -107,28 +102,25 @@ class ScriptDirectory:
         for location in self.version_locations:
             cache = LocationCache(location)
             for relpath, entry in self._files(location):
-                path = Path(entry.path)
                 st = entry.stat()
-                source = cache.get(relpath, st.st_mtime_ns, st.st_size)
-                if source is None:
+                data = cache.get(relpath, st.st_mtime_ns, st.st_size)
+                if data is None:
                     try:
-                        data = path.read_bytes()
+                        with open(entry.path, "rb") as fh:
+                            raw = fh.read()
                     except OSError as exc:
-                        raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
-                    source = parse_source(data, str(path))
-                    cache.put(relpath, st.st_mtime_ns, st.st_size, source)
-                if source.dynamic:
-                    source = self._source_by_import(path, source)
-                revision = check_script_source(source.revision, path)
-                scripts.append(Script(
-                    revision=revision,
-                    down_revision=source.down_revision,
-                    path=path,
-                    doc=source.doc,
-                    declared_branch_labels=source.branch_labels,
-                    depends_on=source.depends_on,
-                    location=location,
-                ))
+                        raise ScriptError(f"cannot read {entry.path}: {exc.strerror}") from None
+                    parsed = parse_source(raw, entry.path)
+                    cache.put(relpath, st.st_mtime_ns, st.st_size, parsed)
+                    data = parsed.to_tuple()
+                revision, down, labels, depends, doc, dynamic = data
+                if dynamic:
+                    source = self._source_by_import(Path(entry.path), ScriptSource.from_tuple(data))
+                    revision, down, labels, depends = (source.revision, source.down_revision,
+                                                       source.branch_labels, source.depends_on)
+                if not revision:
+                    check_script_source(revision, entry.path)
+                scripts.append(Script(revision, down, entry.path, doc, labels, depends, location))
             cache.save()
         return scripts
 
@@ -147,6 +139,8 @@ class ScriptDirectory:
         module = self._modules.get(path)
         if module is not None:
             return module
+        import hashlib
+
         digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
         name = f"mig_versions_{digest}_{path.stem.replace('-', '_').replace('.', '_')}"
         spec = importlib.util.spec_from_file_location(name, path)
@@ -195,12 +189,18 @@ class ScriptDirectory:
     # -- planning --------------------------------------------------------------
 
     def plan_upgrade(self, current: Iterable[str], target: str) -> list[Step]:
+        from mig.revision import plan as _plan
+
         return _plan.plan_upgrade(self.revision_map, current, target)
 
     def plan_downgrade(self, current: Iterable[str], target: str) -> list[Step]:
+        from mig.revision import plan as _plan
+
         return _plan.plan_downgrade(self.revision_map, current, target)
 
     def plan_stamp(self, current: Iterable[str], targets: Sequence[str], purge: bool = False) -> list[Step]:
+        from mig.revision import plan as _plan
+
         return _plan.plan_stamp(self.revision_map, current, targets, purge)
 
     def walk(self, upper: str = "heads", lower: str = "base", current: Iterable[str] = ()) -> Iterator[Script]:

@@ -124,21 +124,25 @@ class RevisionMap:
         for rev, script in scripts.items():
             script.nextrev = frozenset(nextrev[rev])
             script.dependents = frozenset(dependents[rev])
+            children = nextrev[rev] | dependents[rev]
+            script._children = tuple(sorted(children)) if len(children) > 1 else tuple(children)
 
     def _inherit_labels(self) -> None:
-        labels: dict[str, set[str]] = {rev: set() for rev in self._scripts}
+        if not self._labels:
+            return
+        labels: dict[str, set[str]] = {}
         for label, owner in sorted(self._labels.items()):
             for rev in self._descendants_by_down([owner]):
-                labels[rev].add(label)
+                labels.setdefault(rev, set()).add(label)
             current = self._scripts[owner]
             while len(current.down_revisions) == 1:
                 parent = self._scripts[current.down_revisions[0]]
-                if len(parent.nextrev | parent.dependents) > 1 or parent.is_merge_point:
+                if len(parent._children) > 1 or parent.is_merge_point:
                     break
-                labels[parent.revision].add(label)
+                labels.setdefault(parent.revision, set()).add(label)
                 current = parent
-        for rev, script in self._scripts.items():
-            script.branch_labels = frozenset(labels[rev])
+        for rev, found in labels.items():
+            self._scripts[rev].branch_labels = frozenset(found)
 
     def _descendants_by_down(self, revs: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -151,9 +155,9 @@ class RevisionMap:
             todo.extend(self._scripts[rev].nextrev)
         return seen
 
-    def _children(self, rev: str) -> frozenset[str]:
-        script = self._scripts[rev]
-        return script.nextrev | script.dependents
+    def _children(self, rev: str) -> tuple[str, ...]:
+        """Revisions building on ``rev`` (through down_revision or depends_on), sorted."""
+        return self._scripts[rev]._children
 
     def _topological(self, subset: Iterable[str], *, up: bool) -> list[str]:
         """Order ``subset``: parents first (``up``) or children first; see the module doc."""
@@ -183,7 +187,9 @@ class RevisionMap:
                     waiting[nxt] -= 1
                     if waiting[nxt] == 0:
                         ready.append(nxt)
-            stack.extend(sorted(ready, reverse=True))
+            if len(ready) > 1:
+                ready.sort(reverse=True)
+            stack.extend(ready)
         if len(order) != len(members):
             self._raise_cycle(members - set(order))
         return order
@@ -266,7 +272,7 @@ class RevisionMap:
         """The version rows for a set of applied revisions: those no other applied one builds on."""
         applied_set = set(applied)
         return frozenset(rev for rev in applied_set
-                         if not (self._children(rev) & applied_set))
+                         if applied_set.isdisjoint(self._children(rev)))
 
     def shares_lineage(self, rev: str, other: str) -> bool:
         return rev in self.ancestors([other], dependencies=False) or \

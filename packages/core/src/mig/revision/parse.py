@@ -9,11 +9,13 @@ then says ``dynamic`` and the script directory imports the module instead.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import ast
+    from datetime import datetime
 
 from mig.errors import ScriptError
 
@@ -52,6 +54,7 @@ class _Dynamic(Exception):
 
 
 def _literal(node: ast.expr) -> Any:
+    import ast
     if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
         return node.value
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
@@ -94,6 +97,7 @@ def parse_source(source: str | bytes, path: str) -> ScriptSource:
     Raises :class:`ScriptError` naming the file and line when the source is
     not valid Python, and when a value has the wrong type.
     """
+    import ast
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -144,6 +148,8 @@ def message_of(doc: str) -> str:
 
 def create_date_of(doc: str) -> datetime | None:
     """The ``Create Date:`` line of a docstring, if there is one that parses."""
+    from datetime import datetime
+
     match = _CREATE_DATE.search(doc)
     if not match:
         return None

@@ -126,8 +126,7 @@ def plan_downgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> li
         remaining.discard(rev)
         after = set(rows - {rev})
         for parent in script.parents:
-            children = rmap.script(parent).nextrev | rmap.script(parent).dependents
-            if parent in remaining and not (children & remaining):
+            if parent in remaining and remaining.isdisjoint(rmap.script(parent)._children):
                 after.add(parent)
         steps.append(Step(script, "downgrade", rows, frozenset(after)))
         rows = frozenset(after)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mig.revision.parse import create_date_of, message_of
 
+if TYPE_CHECKING:
+    from datetime import datetime
 
-@dataclass(eq=False)
+
 class Script:
     """A revision in the graph.
 
@@ -18,26 +20,54 @@ class Script:
     ``branch_labels``) are filled in by :class:`~mig.revision.graph.RevisionMap`.
     """
 
+    __slots__ = ("_children", "_file", "_parents", "_path", "branch_labels",
+                 "declared_branch_labels", "dependencies", "dependents", "depends_on", "doc",
+                 "down_revision", "location", "nextrev", "revision")
+
     revision: str
     #: ``down_revision`` exactly as the script declares it: ``None``, an id, or a tuple (a merge).
     down_revision: str | tuple[str, ...] | None
-    path: Path
-    doc: str = ""
+    doc: str
     #: Labels the script itself declares.
-    declared_branch_labels: tuple[str, ...] = ()
+    declared_branch_labels: tuple[str, ...]
     #: ``depends_on`` as declared (ids or branch labels).
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[str, ...]
     #: The resolved ids of ``depends_on``.
-    dependencies: tuple[str, ...] = ()
+    dependencies: tuple[str, ...]
     #: Declared plus inherited labels (a label covers its branch, as in Alembic).
-    branch_labels: frozenset[str] = frozenset()
+    branch_labels: frozenset[str]
     #: Revisions whose ``down_revision`` names this one.
-    nextrev: frozenset[str] = frozenset()
+    nextrev: frozenset[str]
     #: Revisions whose ``depends_on`` names this one.
-    dependents: frozenset[str] = frozenset()
+    dependents: frozenset[str]
     #: The version location (folder) the file lives in.
-    location: Path | None = None
-    _parents: tuple[str, ...] = field(default=(), repr=False)
+    location: Path | None
+
+    def __init__(self, revision: str, down_revision: str | tuple[str, ...] | None,
+                 path: str | os.PathLike[str], doc: str = "",
+                 declared_branch_labels: tuple[str, ...] = (), depends_on: tuple[str, ...] = (),
+                 location: Path | None = None) -> None:
+        self.revision = revision
+        self.down_revision = down_revision
+        self._file = os.fspath(path)
+        self._path: Path | None = None
+        self.doc = doc
+        self.declared_branch_labels = declared_branch_labels
+        self.depends_on = depends_on
+        self.dependencies = ()
+        self.branch_labels = frozenset()
+        self.nextrev = frozenset()
+        self.dependents = frozenset()
+        self.location = location
+        self._parents: tuple[str, ...] = ()
+        self._children: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> Path:
+        """The script's file."""
+        if self._path is None:
+            self._path = Path(self._file)
+        return self._path
 
     # -- graph shape ---------------------------------------------------------
 
@@ -57,7 +87,7 @@ class Script:
 
     @property
     def is_base(self) -> bool:
-        return not self.down_revisions
+        return self.down_revision is None
 
     @property
     def is_head(self) -> bool:
@@ -97,7 +127,7 @@ class Script:
         return self.path.stem
 
     def __repr__(self) -> str:
-        return f"Script({self.revision!r}, down_revision={self.down_revision!r}, path={str(self.path)!r})"
+        return f"Script({self.revision!r}, down_revision={self.down_revision!r}, path={self._file!r})"
 
     def __str__(self) -> str:
         down = ", ".join(self.down_revisions) or "<base>"

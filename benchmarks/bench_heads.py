@@ -1,0 +1,228 @@
+"""`alembic heads` vs `mig heads` on a generated project of N revisions.
+
+Generates the same revision scripts twice, as an Alembic project
+(alembic.ini, env.py, versions/) and as a mig project (mig.toml, versions/,
+the scripts importing ``mig`` instead of ``alembic``), then times each tool's
+``heads`` as a fresh subprocess, interleaved round by round; reports medians
+and the ratio. mig runs with its revision cache warm (the normal case after
+the first command) and, separately, cold (cache file deleted before the run).
+
+    uv run python benchmarks/bench_heads.py [--revisions 5000] [--rounds 9]
+
+Both tools run with the same PYTHONDONTWRITEBYTECODE setting (inherited, or
+forced with --no-bytecode / --bytecode); the report states it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRIPT = '''"""{message}
+
+Revision ID: {rev}
+Revises: {down_text}
+Create Date: 2024-01-01 00:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+from {tool} import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by {Tool}.
+revision: str = {rev!r}
+down_revision: Union[str, Sequence[str], None] = {down!r}
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "table_{n}",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_table_{n}_name", "table_{n}", ["name"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_table_{n}_name", table_name="table_{n}")
+    op.drop_table("table_{n}")
+'''
+
+MAKO = '''"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+
+"""
+from %(tool)s import op
+import sqlalchemy as sa
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade():
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade():
+    ${downgrades if downgrades else "pass"}
+'''
+
+ALEMBIC_INI = """[alembic]
+script_location = migrations
+sqlalchemy.url = sqlite:///bench.db
+"""
+
+ENV_PY = "raise SystemExit('env.py is not needed for heads')\n"
+
+
+def graph(n: int) -> list[tuple[str, str | tuple[str, ...] | None]]:
+    """A main line with a side branch every 250 revisions, merged back 20 revisions later,
+    and one branch left open at the end (two heads)."""
+    revs: list[tuple[str, str | tuple[str, ...] | None]] = []
+    ids = [f"{i:04x}{(i * 2654435761) % (1 << 32):08x}"[:12] for i in range(n)]
+    main_head: str | None = None
+    side_head: str | None = None
+    side_left = 0
+    i = 0
+    while i < n:
+        rev = ids[i]
+        if side_left > 0 and side_head is not None:
+            revs.append((rev, side_head))
+            side_head = rev
+            side_left -= 1
+            if side_left == 0:
+                i += 1
+                if i >= n:
+                    break
+                merge = ids[i]
+                assert main_head is not None
+                revs.append((merge, (main_head, side_head)))
+                main_head, side_head = merge, None
+        elif i % 250 == 100 and main_head is not None and i < n - 300:
+            revs.append((rev, main_head))
+            side_head, side_left = rev, 20
+        elif i == n - 10 and main_head is not None:
+            revs.append((rev, main_head))  # an open branch at the end: two heads
+            side_head, side_left = rev, 5
+            main_head = rev if False else main_head
+        else:
+            revs.append((rev, main_head))
+            main_head = rev
+        i += 1
+    return revs
+
+
+def write_project(root: Path, tool: str, revs: list[tuple[str, str | tuple[str, ...] | None]]) -> None:
+    location = root / "migrations"
+    versions = location / "versions"
+    versions.mkdir(parents=True)
+    (location / "script.py.mako").write_text(MAKO % {"tool": tool})
+    (location / "env.py").write_text(ENV_PY)
+    if tool == "alembic":
+        (root / "alembic.ini").write_text(ALEMBIC_INI)
+    else:
+        (root / "mig.toml").write_text('[mig]\nscript_location = "migrations"\nurl = "sqlite:///bench.db"\n')
+    for n, (rev, down) in enumerate(revs):
+        down_text = ", ".join(down) if isinstance(down, tuple) else (down or "")
+        (versions / f"{rev}_create_table_{n}.py").write_text(SCRIPT.format(
+            message=f"create table {n}", rev=rev, down=down, down_text=down_text, n=n,
+            tool=tool, Tool=tool.capitalize()))
+
+
+def mig_command(repo: Path) -> list[str]:
+    cli = repo / ".venv" / "bin" / "mig"
+    if cli.exists():
+        return [str(cli), "heads"]
+    return [sys.executable, "-c",
+            "from mig.config import Config; from mig import command\n"
+            "for s in command.heads(Config.load()): print(s.revision, '(head)')"]
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def heads_of(output: str) -> set[str]:
+    return {line.split()[0] for line in output.splitlines() if line.strip()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--revisions", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=9)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--no-bytecode", action="store_true", help="set PYTHONDONTWRITEBYTECODE=1 for both")
+    mode.add_argument("--bytecode", action="store_true", help="unset PYTHONDONTWRITEBYTECODE for both")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects")
+    args = parser.parse_args()
+
+    repo = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    if args.no_bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    elif args.bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("MIG_NO_CACHE", None)
+    bytecode = "PYTHONDONTWRITEBYTECODE=1" if env.get("PYTHONDONTWRITEBYTECODE") else "bytecode written (__pycache__)"
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench_heads_"))
+    revs = graph(args.revisions)
+    write_project(tmp / "alembic", "alembic", revs)
+    write_project(tmp / "mig", "mig", revs)
+    alembic_cmd = [sys.executable, "-m", "alembic", "-c", "alembic.ini", "heads"]
+    mig_cmd = mig_command(repo)
+    cache = tmp / "mig" / "migrations" / "versions" / "__pycache__" / "mig-revisions.cache"
+
+    # one untimed run each (warms the OS file cache and mig's revision cache), and a check
+    # that both tools agree on the heads
+    _, a_out = run(alembic_cmd, tmp / "alembic", env)
+    _, m_out = run(mig_cmd, tmp / "mig", env)
+    if heads_of(a_out) != heads_of(m_out):
+        raise SystemExit(f"the tools disagree: alembic {a_out!r} mig {m_out!r}")
+
+    times: dict[str, list[float]] = {"alembic": [], "mig (warm cache)": [], "mig (cold cache)": []}
+    for _ in range(args.rounds):
+        times["alembic"].append(run(alembic_cmd, tmp / "alembic", env)[0])
+        times["mig (warm cache)"].append(run(mig_cmd, tmp / "mig", env)[0])
+        cache.unlink(missing_ok=True)
+        times["mig (cold cache)"].append(run(mig_cmd, tmp / "mig", env)[0])
+
+    alembic_median = statistics.median(times["alembic"])
+    print(f"revisions: {len(revs)}, heads: {' '.join(sorted(heads_of(a_out)))}")
+    print(f"rounds: {args.rounds} (interleaved), Python {sys.version.split()[0]}, {bytecode}")
+    print(f"mig command: {' '.join(mig_cmd[:2])}")
+    print(f"{'tool':<20} {'median s':>9} {'min s':>8} {'max s':>8} {'alembic/tool':>13}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:<20} {median:9.3f} {min(values):8.3f} {max(values):8.3f} "
+              f"{alembic_median / median:12.1f}x")
+    if args.keep:
+        print(f"projects kept in {tmp}")
+    else:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
