@@ -12,7 +12,6 @@ import asyncio
 
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from mig import context
 
@@ -38,6 +37,9 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
+    # Imported here: offline mode (--sql) needs neither the asyncio extension nor greenlet.
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     engine = create_async_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
