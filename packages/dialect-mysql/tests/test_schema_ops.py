@@ -26,6 +26,7 @@ from mig.ops import (
     DropTableOp,
     RenameTableOp,
 )
+from mig_mysql.impl import MySQLImpl
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 pytestmark = pytest.mark.mysql
@@ -229,3 +230,39 @@ def test_bulk_insert_common_types(impl, conn):
     assert tuple(got[1]) == (2, None, None, 0, None, None, None, None, None, "null", None, None)
     assert tuple(got[2])[:2] == (3, "single")
     impl.run(DropTableOp("typed"))
+
+
+class _AsMySQL(MySQLImpl):
+    """MySQL's syntax (no IF [NOT] EXISTS on columns, indexes, constraints), which MariaDB accepts too."""
+
+    is_mariadb = False  # type: ignore[assignment]
+
+
+def test_mysql_checks_first_where_it_has_no_if_exists(conn, pair):
+    impl = _AsMySQL(conn.dialect, conn)
+    seen: list[str] = []
+
+    def capture(_c, _cur, statement, *_):
+        seen.append(statement)
+
+    sa.event.listen(conn.engine, "before_cursor_execute", capture)
+    try:
+        for _ in range(2):
+            impl.run(AddColumnOp("child", sa.Column("extra", sa.Integer), if_not_exists=True))
+            impl.run(CreateIndexOp("ix_extra", "child", ("extra",), if_not_exists=True))
+        impl.run(CreateForeignKeyOp("fk_extra", "child", "parent", ("extra",), ("id",)))
+        for _ in range(2):
+            impl.run(DropConstraintOp("fk_extra", "child", type_="foreignkey", if_exists=True))
+        for _ in range(2):
+            impl.run(DropIndexOp("ix_extra", "child", if_exists=True))
+        for _ in range(2):
+            impl.run(DropColumnOp("child", "extra", if_exists=True))
+    finally:
+        sa.event.remove(conn.engine, "before_cursor_execute", capture)
+    ddl = [s for s in seen if s.startswith(("ALTER", "CREATE", "DROP"))]
+    assert not any("IF EXISTS" in s or "IF NOT EXISTS" in s for s in ddl)
+    assert [s.split(" ")[0:3] for s in ddl] == [
+        ["ALTER", "TABLE", "child"], ["CREATE", "INDEX", "ix_extra"], ["ALTER", "TABLE", "child"],
+        ["ALTER", "TABLE", "child"], ["DROP", "INDEX", "ix_extra"], ["ALTER", "TABLE", "child"]]
+    assert "extra" not in {c["name"] for c in _insp(conn).get_columns("child")}
+    assert _insp(conn).get_indexes("child") == []

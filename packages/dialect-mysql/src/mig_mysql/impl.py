@@ -19,7 +19,7 @@ What differs from the generic implementation:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,15 +42,18 @@ from mig_mysql.ddl import (
 
 if TYPE_CHECKING:
     from mig.ops import (
+        AddColumnOp,
         AlterColumnOp,
         CreateIndexOp,
         CreateTableCommentOp,
         CreateTableOp,
+        DropColumnOp,
         DropConstraintOp,
         DropIndexOp,
         DropTableCommentOp,
         RenameTableOp,
     )
+    from sqlalchemy.engine import Connection
 
 #: ``DropConstraintOp.type_`` -> what follows ``ALTER TABLE t DROP``.
 _DROP_KIND = {"foreignkey": "FOREIGN KEY", "unique": "INDEX", "primary": "PRIMARY KEY"}
@@ -189,15 +192,10 @@ class MySQLImpl(DialectImpl):
                 f"create_index {op.index_name}: MariaDB has no expression indexes; add a generated "
                 f"column (sa.Column(..., sa.Computed('expression'))) and index that column instead"
             )
-        if op.if_not_exists and not self.is_mariadb:
-            if self.as_sql:
-                raise NotSupportedError(
-                    f"create_index {op.index_name}: MySQL has no CREATE INDEX IF NOT EXISTS; "
-                    f"drop if_not_exists=True or run online (mig then checks first)"
-                )
-            assert self.connection is not None
-            if op.index_name and live.index_exists(self.connection, op.table_name,
-                                                   op.index_name, op.schema):
+        if op.if_not_exists and not self.is_mariadb and op.index_name:
+            name = op.index_name
+            if self._present(f"create_index {name}", "IF NOT EXISTS",
+                             lambda c: live.index_exists(c, op.table_name, name, op.schema)):
                 return
             op = replace(op, if_not_exists=None)
         super().create_index(op)
@@ -217,9 +215,9 @@ class MySQLImpl(DialectImpl):
             table_name = tables[0]
         if_exists = bool(op.if_exists)
         if if_exists and not self.is_mariadb:
-            if self._skip_missing(f"drop_index {op.index_name}",
-                                  lambda c: live.index_exists(c, table_name, op.index_name,
-                                                              op.schema)):
+            if not self._present(f"drop_index {op.index_name}", "IF EXISTS",
+                                 lambda c: live.index_exists(c, table_name, op.index_name,
+                                                             op.schema)):
                 return
             if_exists = False
         self.execute(MySQLDropIndex(op.index_name, table_name, schema=op.schema,
@@ -240,8 +238,8 @@ class MySQLImpl(DialectImpl):
             )
         if_exists = bool(op.if_exists)
         if if_exists and (type_ == "primary" or not self.is_mariadb):
-            if self._skip_missing(
-                    f"drop_constraint {op.constraint_name}",
+            if not self._present(
+                    f"drop_constraint {op.constraint_name}", "IF EXISTS",
                     lambda c: type_ in {_TYPE_OF.get(t) for t in live.constraint_types(
                         c, op.table_name, "PRIMARY" if type_ == "primary" else op.constraint_name,
                         op.schema)}):
@@ -273,14 +271,41 @@ class MySQLImpl(DialectImpl):
             f"{what}: the name is used by several constraints ({', '.join(kinds)}); pass type_=..."
         )
 
-    def _skip_missing(self, what: str, exists: Any) -> bool:
-        """For ``if_exists`` where MySQL has no ``IF EXISTS``: True when there is nothing to drop."""
+    def _present(self, what: str, clause: str, probe: Callable[[Connection], bool]) -> bool:
+        """Whether the object exists, for ``IF [NOT] EXISTS`` where MySQL lacks the clause.
+
+        Online, ``probe`` asks the server; offline it is a :class:`NotSupportedError`.
+        """
         if self.as_sql or self.connection is None:
+            flag = "if_not_exists" if "NOT" in clause else "if_exists"
             raise NotSupportedError(
-                f"{what}: MySQL has no IF EXISTS here and --sql mode cannot check; drop "
-                f"if_exists=True, or use a mariadb:// URL if the server is MariaDB"
+                f"{what}: MySQL has no {clause} here and --sql mode cannot check; drop "
+                f"{flag}=True, or use a mariadb:// URL if the server is MariaDB"
             )
-        return not exists(self.connection)
+        return probe(self.connection)
+
+    # -- columns ------------------------------------------------------------------------
+
+    def add_column(self, op: AddColumnOp) -> None:
+        if op.if_not_exists and not self.is_mariadb:
+            name = op.column.name
+            if self._present(f"add_column {_qualified(op.table_name, op.schema)}.{name}",
+                             "IF NOT EXISTS",
+                             lambda c: live.read_column(c, op.table_name, name, op.schema)
+                             is not None):
+                return
+            op = replace(op, if_not_exists=None)
+        super().add_column(op)
+
+    def drop_column(self, op: DropColumnOp) -> None:
+        if op.if_exists and not self.is_mariadb:
+            if not self._present(f"drop_column {_qualified(op.table_name, op.schema)}.{op.column_name}",
+                                 "IF EXISTS",
+                                 lambda c: live.read_column(c, op.table_name, op.column_name,
+                                                            op.schema) is not None):
+                return
+            op = replace(op, if_exists=None)
+        super().drop_column(op)
 
     # -- tables -------------------------------------------------------------------------
 
