@@ -206,6 +206,9 @@ class SqliteCopy:
     def _recreate(self, kind: str, name: str, sql: str) -> None:
         try:
             self.impl.execute(sql)
+            if kind == "view" and not self.impl.as_sql and self.impl.connection is not None:
+                # CREATE VIEW does not resolve columns; a query does
+                self.impl.connection.exec_driver_sql(f"SELECT 1 FROM {self._qual(name)} LIMIT 0").close()
         except exc.DBAPIError as err:
             raise OperationError(
                 f"batch_alter_table({self.name!r}): the {kind} {name!r} on table {self.name!r} "
