@@ -6,19 +6,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    ForeignKeyConstraint,
-    MetaData,
-    PrimaryKeyConstraint,
-    Table,
-    UniqueConstraint,
-    exc,
-)
-from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.types import NullType
-
 from mig.errors import NotSupportedError, OperationError
 from mig.ops import (
     AddColumnOp,
@@ -35,6 +22,19 @@ from mig.ops import (
     DropTableCommentOp,
     Operation,
 )
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+    exc,
+)
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import NullType
+
 from mig_sqlite_batch.batch.model import (
     ColumnSpec,
     ConstraintSpec,
@@ -346,8 +346,8 @@ def convention_name(nc: Mapping[str, Any], model: TableModel, cons: ConstraintSp
         elif cons.kind == "unique":
             obj = UniqueConstraint(*cons.columns)
         elif cons.kind == "check":
-            obj = CheckConstraint(cons.sqltext if isinstance(cons.sqltext, ClauseElement)
-                                  else str(cons.sqltext))
+            condition: Any = cons.sqltext if isinstance(cons.sqltext, ClauseElement) else str(cons.sqltext)
+            obj = CheckConstraint(condition)
         else:
             prefix = f"{cons.ref_schema}.{cons.ref_table}" if cons.ref_schema else str(cons.ref_table)
             obj = ForeignKeyConstraint(cons.columns, [f"{prefix}.{c}" for c in cons.ref_columns])

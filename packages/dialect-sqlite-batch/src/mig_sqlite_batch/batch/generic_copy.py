@@ -29,8 +29,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from mig.ddl.constructs import RenameTable
+from mig.errors import OperationError
+from mig.ops import BatchAlterTableOp
 from sqlalchemy import MetaData, Table, exc, inspect, text
 from sqlalchemy.schema import (
     AddConstraint,
@@ -42,17 +46,13 @@ from sqlalchemy.schema import (
     SetTableComment,
 )
 
-from mig.ddl.constructs import RenameTable
-from mig.errors import OperationError
-from mig.ops import BatchAlterTableOp
 from mig_sqlite_batch.batch.model import ConstraintSpec, TableModel
 from mig_sqlite_batch.batch.render import _constraint, build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.sqlite_copy import tmp_name
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mig.ddl.impl import DialectImpl
+    from sqlalchemy.engine import Connection
 
 log = logging.getLogger("mig.batch")
 
@@ -118,9 +118,9 @@ class GenericCopy:
             if child == self.name:
                 continue
             for fk in insp.get_foreign_keys(child, schema=self.schema):
-                if fk["referred_table"] == self.name and fk.get("referred_schema") in (None, self.schema):
-                    if fk.get("name"):
-                        found.append((child, self.schema, fk))
+                if fk["referred_table"] == self.name and fk.get("name") and \
+                        fk.get("referred_schema") in (None, self.schema):
+                    found.append((child, self.schema, dict(fk)))
         return found
 
     def _fk_object(self, child: str, schema: str | None, fk: dict[str, Any], target: str,
@@ -146,7 +146,7 @@ class GenericCopy:
         for child, schema, fk in children:
             drop = self._fk_object(child, schema, fk, self.name, list(fk["referred_columns"]))
             ex(DropConstraint(drop))
-            self._undo.append(lambda c=drop: self._exec(AddConstraint(c)))
+            self._undo.append(partial(self._exec, AddConstraint(drop)))
             missing = [c for c in fk["referred_columns"] if c not in renamed]
             if missing:
                 raise OperationError(
@@ -157,15 +157,15 @@ class GenericCopy:
                                          [renamed[c] for c in fk["referred_columns"]]))
         # 2. move the old table aside and free the names the new one needs
         ex(RenameTable(self.name, self.old, schema=self.schema))
-        self._undo.append(lambda: self._exec(RenameTable(self.old, self.name, schema=self.schema)))
+        self._undo.append(partial(self._exec, RenameTable(self.old, self.name, schema=self.schema)))
         pg = self.kind == "postgresql"
         mysql = self.kind in ("mysql", "mariadb")
         for cons in before.constraints:
             # self-referencing keys depend on the old key: they go first
-            if cons.name and (cons.kind == "foreignkey" and (pg or mysql) or cons.kind == "check" and mysql):
+            if cons.name and ((cons.kind == "foreignkey" and (pg or mysql)) or (cons.kind == "check" and mysql)):
                 restore = self._old_constraint(before, cons)
                 ex(DropConstraint(restore))
-                self._undo.append(lambda c=restore: self._exec(AddConstraint(c)))
+                self._undo.append(partial(self._exec, AddConstraint(restore)))
         if pg:
             for cons in before.constraints:
                 if cons.kind in ("unique", "primary") and cons.name:
@@ -177,7 +177,7 @@ class GenericCopy:
         # 3. the new table, under its final name
         new_table = build_table(model, self.name)
         ex(CreateTable(new_table))
-        self._undo.append(lambda: self._exec(DropTable(new_table)))
+        self._undo.append(partial(self._exec, DropTable(new_table)))
         dialect = impl.dialect
         if dialect.supports_comments and not dialect.inline_comments:
             if new_table.comment is not None:

@@ -14,9 +14,6 @@ import re
 import sqlite3
 from typing import Any
 
-from sqlalchemy.schema import DefaultClause
-from sqlalchemy.sql.elements import TextClause
-
 from mig.ops import (
     AddColumnOp,
     AlterColumnOp,
@@ -28,6 +25,9 @@ from mig.ops import (
     DropTableCommentOp,
     Operation,
 )
+from sqlalchemy.schema import DefaultClause
+from sqlalchemy.sql.elements import TextClause
+
 from mig_sqlite_batch.batch.model import TableModel, mentions
 
 _CONSTANT = re.compile(r"""^\s*(?:[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|'(?:[^']|'')*'|NULL|TRUE|FALSE)\s*$""",
@@ -112,9 +112,9 @@ def _op_reason(op: Operation, model: TableModel | None, elsewhere: list[str],
             if (idx.columns is not None and name in idx.columns) or mentions(idx.sql or "", name) \
                     or (idx.columns is None and idx.sql is None):
                 return f"the column is indexed by {idx.name}"
-        for col in model.columns:
-            if col.computed is not None and mentions(str(col.computed.sqltext), name):
-                return f"generated column {col.name} uses it"
+        for spec in model.columns:
+            if spec.computed is not None and mentions(str(spec.computed.sqltext), name):
+                return f"generated column {spec.name} uses it"
         for sql in elsewhere:
             if mentions(sql, name):
                 return "a trigger or view uses the column"

@@ -77,7 +77,7 @@ def _constraint(cons: ConstraintSpec, md: MetaData, model: TableModel, self_targ
     if cons.kind == "unique":
         return UniqueConstraint(*cons.columns, name=name, **cons.kw)
     if cons.kind == "check":
-        sqltext = cons.sqltext if isinstance(cons.sqltext, ClauseElement) else text(str(cons.sqltext))
+        sqltext: Any = cons.sqltext if isinstance(cons.sqltext, ClauseElement) else text(str(cons.sqltext))
         return CheckConstraint(sqltext, name=name, **cons.kw)
     ref_table = str(cons.ref_table)
     ref_schema = cons.ref_schema

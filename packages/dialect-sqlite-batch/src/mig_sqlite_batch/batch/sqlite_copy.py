@@ -34,21 +34,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from mig import plugins
+from mig.ddl.constructs import RenameTable
+from mig.errors import NotSupportedError, OperationError
+from mig.ops import BatchAlterTableOp
 from sqlalchemy import exc, literal_column
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
-from mig import plugins
-from mig.errors import NotSupportedError, OperationError
-from mig.ddl.constructs import RenameTable
-from mig.ops import BatchAlterTableOp
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.source import SqliteExtras
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mig.ddl.impl import DialectImpl
+    from sqlalchemy.engine import Connection
 
 log = logging.getLogger("mig.batch")
 
@@ -244,7 +243,7 @@ class SqliteCopy:
         plugins.step_progress(step, 0, total, what)
         chunks = max(1, -(-total // threshold))
         width = -(-(hi - lo + 1) // chunks)
-        rowid = literal_column("rowid")
+        rowid: Any = literal_column("rowid")
         done = 0
         start = lo
         while start <= hi:

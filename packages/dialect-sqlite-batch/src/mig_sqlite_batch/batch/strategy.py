@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from mig.ops import (
     CreateTableCommentOp,
     DropTableCommentOp,
 )
+
 from mig_sqlite_batch.batch.apply import BatchEditor
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.native import copy_reasons
@@ -153,7 +155,7 @@ def reorder(columns: list[Any], orders: tuple[tuple[str, ...], ...], table: str)
             if name not in position:
                 raise OperationError(f"batch_alter_table({table!r}): partial_reordering names "
                                      f"column {name!r}, which the table does not have")
-        for a, b in zip(order, order[1:]):
+        for a, b in itertools.pairwise(order):
             if b not in edges[a]:
                 edges[a].add(b)
                 indegree[b] += 1
