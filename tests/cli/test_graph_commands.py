@@ -1,0 +1,147 @@
+"""Branches, merges, stamps and the other graph commands, as people and tools read them."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+
+import sqlalchemy as sa
+
+from .conftest import MIG, Mig
+from .test_session import _versions
+
+KEYS = ["revision", "down_revisions", "dependencies", "branch_labels", "message", "path",
+        "create_date", "is_head", "is_base", "is_branch_point", "is_merge_point", "next_revisions"]
+
+
+def _branched(mig: Mig) -> str:
+    mig("-q", "init", "migrations", ok=True)
+    url = f"sqlite:///{mig.cwd / 'app.db'}"
+    toml = mig.cwd / "mig.toml"
+    toml.write_text(toml.read_text().replace('url = "sqlite:///mig.db"', f'url = "{url}"'))
+    mig("revision", "-m", "root", "--rev-id", "aaa", ok=True)
+    mig("revision", "-m", "main line", "--rev-id", "bbb", ok=True)
+    mig("revision", "-m", "side line", "--rev-id", "ccc", "--head", "aaa", "--splice",
+        "--branch-label", "side", ok=True)
+    return url
+
+
+def test_branches_heads_and_history_markers(mig: Mig) -> None:
+    _branched(mig)
+    assert mig("heads", ok=True).stdout == "bbb (head)\nccc (side) (head)\n"
+    assert mig("branches", ok=True).stdout == "aaa (branchpoint)\n    -> bbb (head)\n    -> ccc (side) (head)\n"
+    assert mig("history", ok=True).stdout == (
+        "aaa -> bbb (head), main line\n"
+        "aaa -> ccc (side) (head), side line\n"
+        "<base> -> aaa (branchpoint), root\n")
+    data = json.loads(mig("branches", "--json", ok=True).stdout)
+    assert [b["revision"] for b in data["branches"]] == ["aaa"]
+    assert data["branches"][0]["next_revisions"] == ["bbb", "ccc"]
+    assert list(data["branches"][0]) == KEYS
+
+
+def test_upgrade_head_with_two_heads_is_an_error(mig: Mig) -> None:
+    url = _branched(mig)
+    result = mig("upgrade", "head")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("mig: error: ")
+    assert "bbb, ccc" in result.stderr
+    mig("upgrade", "heads", ok=True)
+    assert _versions(url) == ["bbb", "ccc"]
+    assert mig("current", ok=True).stdout == "bbb (head)\nccc (head)\n"
+
+
+def test_merge_and_mergepoint(mig: Mig) -> None:
+    url = _branched(mig)
+    result = mig("merge", "heads", "-m", "join", "--rev-id", "mmm", ok=True)
+    assert result.stdout.startswith("Generating ") and "mmm_join.py" in result.stdout
+    assert mig("history", "-r", "bbb:mmm", ok=True).stdout.splitlines()[0] == (
+        "bbb, ccc -> mmm (side) (head) (mergepoint), join")
+    shown = mig("show", "mmm", ok=True).stdout
+    assert shown.startswith("Rev: mmm (head) (mergepoint)\nMerges: bbb, ccc\n")
+    mig("upgrade", "head", ok=True)
+    assert _versions(url) == ["mmm"]
+
+
+def test_stamp_purge_and_sql(mig: Mig) -> None:
+    url = _branched(mig)
+    result = mig("stamp", "bbb", ok=True)
+    assert "Stamped base -> bbb" in result.stderr
+    assert _versions(url) == ["bbb"]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        assert sa.inspect(conn).get_table_names() == ["mig_version"]  # no migration ran
+    engine.dispose()
+    mig("stamp", "--purge", "ccc", ok=True)
+    assert _versions(url) == ["ccc"]
+    sql = mig("stamp", "aaa:bbb", "--sql", ok=True).stdout
+    assert "UPDATE mig_version SET version_num='bbb' WHERE mig_version.version_num = 'aaa'" in sql
+    assert _versions(url) == ["ccc"]
+
+
+def test_show_json_and_heads_json(mig: Mig) -> None:
+    _branched(mig)
+    data = json.loads(mig("show", "ccc", "--json", ok=True).stdout)
+    (entry,) = data["revisions"]
+    assert list(entry) == KEYS
+    assert entry["revision"] == "ccc" and entry["branch_labels"] == ["side"]
+    assert entry["down_revisions"] == ["aaa"] and entry["is_head"] is True
+    assert entry["path"] == str(mig.cwd / "migrations" / "versions" / "ccc_side_line.py")
+    heads = json.loads(mig("heads", "--json", ok=True).stdout)["heads"]
+    assert [h["revision"] for h in heads] == ["bbb", "ccc"]
+
+
+def test_history_indicate_current_json(mig: Mig) -> None:
+    _branched(mig)
+    mig("upgrade", "side@head", ok=True)
+    data = json.loads(mig("history", "-i", "--json", ok=True).stdout)["history"]
+    assert {h["revision"]: h["current"] for h in data} == {"bbb": False, "ccc": True, "aaa": False}
+
+
+def test_edit_opens_the_script_in_editor(mig: Mig, tmp_path) -> None:
+    _branched(mig)
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "# edited" >> "$1"\n')
+    editor.chmod(0o755)
+    mig("edit", "bb", env={"EDITOR": str(editor), "VISUAL": str(editor)}, ok=True)
+    script = mig.cwd / "migrations" / "versions" / "bbb_main_line.py"
+    assert script.read_text().endswith("# edited\n")
+
+
+def test_progress_line_on_a_terminal(mig: Mig) -> None:
+    _branched(mig)
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([str(MIG), "upgrade", "side@head"], cwd=mig.cwd, env=mig.env,
+                              stdout=subprocess.PIPE, stderr=slave, timeout=60)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    shown = b"".join(chunks).decode()
+    assert "\r\x1b[2Kupgrade aaa (1 of 2), " in shown
+    assert "\r\x1b[2Kupgrade ccc (2 of 2), " in shown
+    assert "Ran upgrade aaa -> ccc" in shown
+
+
+def test_quiet_and_not_a_terminal_have_no_progress_line(mig: Mig) -> None:
+    _branched(mig)
+    result = mig("upgrade", "side@head", ok=True)
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    assert result.stderr.splitlines() == ["Ran upgrade base -> aaa (0.00s)", "Ran upgrade aaa -> ccc (0.00s)"] \
+        or [line.split(" (")[0] for line in result.stderr.splitlines()] == [
+            "Ran upgrade base -> aaa", "Ran upgrade aaa -> ccc"]
+    mig("downgrade", "base", ok=True)
+    result = mig("-q", "upgrade", "side@head", ok=True)
+    assert result.stderr == "" and result.stdout == ""
