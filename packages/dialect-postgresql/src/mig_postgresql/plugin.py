@@ -1,3 +1,63 @@
-"""mig_postgresql plugin module (registered through the `mig` entry-point group)."""
+"""mig_postgresql plugin module (registered through the ``mig`` entry-point group).
+
+Cheap to import: the dialect implementation and the enum operations are
+named lazily (``"module:Class"``), so loading every plugin for ``mig --help``
+does not import SQLAlchemy.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mig import hookimpl
+from mig.ddl import capabilities as cap
+from mig.specs import DialectSpec, OperationSpec
+
+#: PostgreSQL can do everything the conformance suite asks without a batch.
+CAPABILITIES = frozenset({
+    cap.TRANSACTIONAL_DDL,
+    cap.ALTER_COLUMN_TYPE,
+    cap.ALTER_COLUMN_NULLABLE,
+    cap.ALTER_COLUMN_DEFAULT,
+    cap.RENAME_COLUMN,
+    cap.DROP_COLUMN,
+    cap.ADD_CONSTRAINT,
+    cap.DROP_CONSTRAINT,
+    cap.CHECK_CONSTRAINTS,
+    cap.COMMENTS,
+    cap.SCHEMAS,
+    cap.EXPRESSION_INDEXES,
+    cap.PARTIAL_INDEXES,
+    cap.IF_EXISTS,
+    cap.NATIVE_ENUM,
+    cap.SEQUENCES,
+    cap.IDENTITY,
+})
+
+_OPS = "mig_postgresql.ops"
+
+
+@hookimpl
+def mig_register_dialects() -> Iterable[DialectSpec]:
+    return [DialectSpec("postgresql", "mig_postgresql.impl:PostgresqlImpl",
+                        capabilities=CAPABILITIES, description="PostgreSQL (psycopg 3 or psycopg2)")]
+
+
+@hookimpl
+def mig_register_operations() -> Iterable[OperationSpec]:
+    """PostgreSQL's own operations: enum types and EXCLUDE constraints (``op.<name>``)."""
+    pg = {"postgresql": f"{_OPS}:run_{{}}"}
+
+    def spec(name: str, cls: str, description: str, batch: bool = False) -> OperationSpec:
+        impls = {k: v.format(name) for k, v in pg.items()}
+        return OperationSpec(name, f"{_OPS}:{cls}", factory=f"{_OPS}:{name}", implementations=impls,
+                             batch=batch, description=description)
+
+    return [
+        spec("create_enum_type", "CreateEnumTypeOp", "CREATE TYPE ... AS ENUM (PostgreSQL)"),
+        spec("drop_enum_type", "DropEnumTypeOp", "DROP TYPE (PostgreSQL)"),
+        spec("add_enum_value", "AddEnumValueOp", "ALTER TYPE ... ADD VALUE (PostgreSQL)"),
+        spec("rename_enum_value", "RenameEnumValueOp", "ALTER TYPE ... RENAME VALUE (PostgreSQL)"),
+        spec("create_exclude_constraint", "CreateExcludeConstraintOp",
+             "ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE USING (PostgreSQL)"),
+    ]

@@ -1,0 +1,112 @@
+"""Where the test database servers are, and what happens when one is down.
+
+``MIG_TEST_POSTGRESQL_URL`` and ``MIG_TEST_MYSQL_URL`` override the local
+defaults. Outside CI a server that does not answer skips the test with a
+one-line reason; under ``CI=true`` (or ``1``/``yes``) it fails the test, so a
+CI run can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+__all__ = [
+    "DEFAULT_MYSQL_URL", "DEFAULT_POSTGRESQL_URL", "in_ci", "mysql_url", "postgresql_url",
+    "require_server", "server_unavailable", "temporary_database", "unique_name",
+]
+
+DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
+DEFAULT_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
+
+
+def postgresql_url() -> str:
+    """The PostgreSQL server to test against (``MIG_TEST_POSTGRESQL_URL`` or the local one)."""
+    return os.environ.get("MIG_TEST_POSTGRESQL_URL") or DEFAULT_POSTGRESQL_URL
+
+
+def mysql_url() -> str:
+    """The MySQL/MariaDB server to test against (``MIG_TEST_MYSQL_URL`` or the local one)."""
+    return os.environ.get("MIG_TEST_MYSQL_URL") or DEFAULT_MYSQL_URL
+
+
+def in_ci() -> bool:
+    """Whether ``CI`` is set to a true value (``true``, ``1``, ``yes``)."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def server_unavailable(label: str, reason: str) -> None:
+    """Skip (outside CI) or fail (under ``CI=true``) with one line naming the server."""
+    if in_ci():
+        pytest.fail(f"{label} server required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"{label} server not available: {reason}")
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def require_server(url: str, label: str) -> str:
+    """``url`` if its server answers ``SELECT 1``; otherwise skip or fail (see module doc)."""
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    except Exception as exc:  # missing driver, bad URL
+        server_unavailable(label, f"{_safe(url)}: {_first_line(exc)}")
+        raise  # unreachable: skip/fail raise
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        server_unavailable(label, f"{_safe(url)}: {_first_line(exc)}")
+    finally:
+        engine.dispose()
+    return url
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__
+
+
+def unique_name(prefix: str = "t") -> str:
+    """A fresh lower-case identifier: ``<prefix>_<8 hex digits>``."""
+    prefix = re.sub(r"\W", "_", prefix.lower())[:40]
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def temporary_database(server_url: str, prefix: str = "mig_test") -> Iterator[str]:
+    """Create a fresh database on the server of ``server_url``; yield its URL; drop it afterwards.
+
+    Works on PostgreSQL (``CREATE DATABASE``) and MySQL/MariaDB (``CREATE
+    DATABASE``); the connection runs in autocommit mode.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    name = unique_name(prefix)
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    quote: Callable[[str], Any] = admin.dialect.identifier_preparer.quote
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            if admin.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+            else:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}")
+        admin.dispose()
