@@ -301,6 +301,12 @@ class BatchEditor:
             if cons.matches(op.constraint_name) and (op.type_ is None or op.type_ == cons.kind):
                 model.constraints.remove(cons)
                 return
+        if op.type_ in (None, "unique"):
+            # MySQL reflects unique constraints as unique indexes
+            for idx in model.indexes:
+                if idx.unique and idx.name == op.constraint_name:
+                    model.indexes.remove(idx)
+                    return
         if op.if_exists:
             return
         named = ", ".join(c.label() for c in model.constraints) or "none"

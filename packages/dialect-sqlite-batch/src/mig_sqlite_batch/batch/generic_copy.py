@@ -114,10 +114,11 @@ class GenericCopy:
             return []
         insp = inspect(conn)
         found = []
-        for child in insp.get_table_names(schema=self.schema):
+        multi = insp.get_multi_foreign_keys(schema=self.schema)
+        for (_schema, child), fks in sorted(multi.items(), key=lambda kv: str(kv[0][1])):
             if child == self.name:
                 continue
-            for fk in insp.get_foreign_keys(child, schema=self.schema):
+            for fk in fks:
                 if fk["referred_table"] == self.name and fk.get("name") and \
                         fk.get("referred_schema") in (None, self.schema):
                     found.append((child, self.schema, dict(fk)))
@@ -198,10 +199,13 @@ class GenericCopy:
             ex(AddConstraint(cons))
 
     def _old_constraint(self, before: TableModel, cons: ConstraintSpec) -> Any:
+        """``cons`` as a constraint of the old table under its temporary name."""
         md = MetaData()
-        holder = TableModel(name=self.old, schema=self.schema, columns=before.columns)
+        holder = TableModel(name=self.name, schema=self.schema, columns=before.columns)
         obj = _constraint(cons, md, holder, self.old, self.old)
-        cols = {c for c in cons.columns}
+        cols = set(cons.columns)
+        if cons.kind == "foreignkey" and cons.ref_table == self.name and cons.ref_schema == self.schema:
+            cols |= set(cons.ref_columns)
         Table(self.old, md, *(_col(c) for c in sorted(cols)), obj, schema=self.schema)
         return obj
 
