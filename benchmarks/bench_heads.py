@@ -100,6 +100,7 @@ def graph(n: int) -> list[tuple[str, str | tuple[str, ...] | None]]:
     main_head: str | None = None
     side_head: str | None = None
     side_left = 0
+    open_end = False
     i = 0
     while i < n:
         rev = ids[i]
@@ -107,7 +108,7 @@ def graph(n: int) -> list[tuple[str, str | tuple[str, ...] | None]]:
             revs.append((rev, side_head))
             side_head = rev
             side_left -= 1
-            if side_left == 0:
+            if side_left == 0 and not open_end:
                 i += 1
                 if i >= n:
                     break
@@ -120,8 +121,7 @@ def graph(n: int) -> list[tuple[str, str | tuple[str, ...] | None]]:
             side_head, side_left = rev, 20
         elif i == n - 10 and main_head is not None:
             revs.append((rev, main_head))  # an open branch at the end: two heads
-            side_head, side_left = rev, 5
-            main_head = rev if False else main_head
+            side_head, side_left, open_end = rev, 5, True
         else:
             revs.append((rev, main_head))
             main_head = rev
@@ -146,13 +146,15 @@ def write_project(root: Path, tool: str, revs: list[tuple[str, str | tuple[str, 
             tool=tool, Tool=tool.capitalize()))
 
 
-def mig_command(repo: Path) -> list[str]:
+MIG_API = [sys.executable, "-c",
+           "from mig.config import Config; from mig import command\n"
+           "for s in command.heads(Config.load()): print(s.revision, '(head)')"]
+
+
+def mig_cli(repo: Path) -> list[str] | None:
+    """``mig heads`` through the console script, if the CLI is installed in the workspace."""
     cli = repo / ".venv" / "bin" / "mig"
-    if cli.exists():
-        return [str(cli), "heads"]
-    return [sys.executable, "-c",
-            "from mig.config import Config; from mig import command\n"
-            "for s in command.heads(Config.load()): print(s.revision, '(head)')"]
+    return [str(cli), "heads"] if cli.exists() else None
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
@@ -192,32 +194,40 @@ def main() -> None:
     write_project(tmp / "alembic", "alembic", revs)
     write_project(tmp / "mig", "mig", revs)
     alembic_cmd = [sys.executable, "-m", "alembic", "-c", "alembic.ini", "heads"]
-    mig_cmd = mig_command(repo)
+    commands = {"alembic heads": alembic_cmd}
+    cli = mig_cli(repo)
+    if cli is not None:
+        commands["mig heads (CLI)"] = cli
+    commands["mig.command.heads"] = MIG_API
     cache = tmp / "mig" / "migrations" / "versions" / "__pycache__" / "mig-revisions.cache"
 
     # one untimed run each (warms the OS file cache and mig's revision cache), and a check
-    # that both tools agree on the heads
-    _, a_out = run(alembic_cmd, tmp / "alembic", env)
-    _, m_out = run(mig_cmd, tmp / "mig", env)
-    if heads_of(a_out) != heads_of(m_out):
-        raise SystemExit(f"the tools disagree: alembic {a_out!r} mig {m_out!r}")
+    # that the tools agree on the heads
+    expected = heads_of(run(alembic_cmd, tmp / "alembic", env)[1])
+    for name, cmd in commands.items():
+        got = heads_of(run(cmd, tmp / ("alembic" if name.startswith("alembic") else "mig"), env)[1])
+        if got != expected:
+            raise SystemExit(f"{name} disagrees with alembic: {sorted(got)} != {sorted(expected)}")
 
-    times: dict[str, list[float]] = {"alembic": [], "mig (warm cache)": [], "mig (cold cache)": []}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cold = "mig.command.heads, cold cache"
+    times[cold] = []
     for _ in range(args.rounds):
-        times["alembic"].append(run(alembic_cmd, tmp / "alembic", env)[0])
-        times["mig (warm cache)"].append(run(mig_cmd, tmp / "mig", env)[0])
+        for name, cmd in commands.items():
+            times[name].append(run(cmd, tmp / ("alembic" if name.startswith("alembic") else "mig"), env)[0])
         cache.unlink(missing_ok=True)
-        times["mig (cold cache)"].append(run(mig_cmd, tmp / "mig", env)[0])
+        times[cold].append(run(MIG_API, tmp / "mig", env)[0])
 
-    alembic_median = statistics.median(times["alembic"])
-    print(f"revisions: {len(revs)}, heads: {' '.join(sorted(heads_of(a_out)))}")
+    alembic_median = statistics.median(times["alembic heads"])
+    print(f"revisions: {len(revs)}, heads: {' '.join(sorted(expected))}")
     print(f"rounds: {args.rounds} (interleaved), Python {sys.version.split()[0]}, {bytecode}")
-    print(f"mig command: {' '.join(mig_cmd[:2])}")
-    print(f"{'tool':<20} {'median s':>9} {'min s':>8} {'max s':>8} {'alembic/tool':>13}")
+    print()
+    print(f"| {'command':<31} | median s | min s | max s | alembic / command |")
+    print(f"|{'-' * 33}|---------:|------:|------:|------------------:|")
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:<20} {median:9.3f} {min(values):8.3f} {max(values):8.3f} "
-              f"{alembic_median / median:12.1f}x")
+        print(f"| {name:<31} | {median:8.3f} | {min(values):5.3f} | {max(values):5.3f} | "
+              f"{alembic_median / median:16.1f}x |")
     if args.keep:
         print(f"projects kept in {tmp}")
     else:
