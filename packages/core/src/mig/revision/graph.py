@@ -95,37 +95,47 @@ class RevisionMap:
                         f"branch label {label!r} of {script.revision} ({script.path}) is also the "
                         f"id of revision {label} ({scripts[label].path}); choose another label")
                 self._labels[label] = script.revision
-        nextrev: dict[str, set[str]] = {rev: set() for rev in scripts}
-        dependents: dict[str, set[str]] = {rev: set() for rev in scripts}
+        nextrev: dict[str, list[str]] = {}
+        dependents: dict[str, list[str]] = {}
         for script in scripts.values():
-            for down in script.down_revisions:
+            rev = script.revision
+            downs = script.down_revisions
+            for down in downs:
                 if down not in scripts:
                     raise GraphError(
-                        f"revision {script.revision} ({script.path}) has down_revision {down!r}, "
+                        f"revision {rev} ({script.path}) has down_revision {down!r}, "
                         f"which names no revision; fix down_revision or restore the missing script")
-                nextrev[down].add(script.revision)
+                found = nextrev.get(down)
+                if found is None:
+                    nextrev[down] = [rev]
+                else:
+                    found.append(rev)
+            if not script.depends_on:
+                script._parents = downs
+                continue
             resolved: list[str] = []
             for dep in script.depends_on:
                 target = scripts.get(dep)
                 target_rev = target.revision if target is not None else self._labels.get(dep)
                 if target_rev is None:
                     raise GraphError(
-                        f"revision {script.revision} ({script.path}) depends_on {dep!r}, which names "
+                        f"revision {rev} ({script.path}) depends_on {dep!r}, which names "
                         f"no revision or branch label; fix depends_on or restore the missing script")
-                if target_rev == script.revision:
-                    raise GraphError(f"revision {script.revision} ({script.path}) depends on itself")
+                if target_rev == rev:
+                    raise GraphError(f"revision {rev} ({script.path}) depends on itself")
                 if target_rev not in resolved:
                     resolved.append(target_rev)
-                    dependents[target_rev].add(script.revision)
+                    dependents.setdefault(target_rev, []).append(rev)
             script.dependencies = tuple(resolved)
-            parents = list(script.down_revisions)
-            parents += [d for d in resolved if d not in parents]
-            script._parents = tuple(parents)
-        for rev, script in scripts.items():
-            script.nextrev = frozenset(nextrev[rev])
-            script.dependents = frozenset(dependents[rev])
-            children = nextrev[rev] | dependents[rev]
+            script._parents = downs + tuple(d for d in resolved if d not in downs)
+        for rev, children in nextrev.items():
+            script = scripts[rev]
+            script.nextrev = frozenset(children)
             script._children = tuple(sorted(children)) if len(children) > 1 else tuple(children)
+        for rev, children in dependents.items():
+            script = scripts[rev]
+            script.dependents = frozenset(children)
+            script._children = tuple(sorted(script.nextrev | script.dependents))
 
     def _inherit_labels(self) -> None:
         if not self._labels:
@@ -175,7 +185,10 @@ class RevisionMap:
 
             def after(rev: str) -> Iterable[str]:
                 return scripts[rev].parents
-        waiting = {rev: sum(1 for b in before(rev) if b in members) for rev in members}
+        if up and len(members) == len(scripts):  # the whole graph: every parent is a member
+            waiting = {rev: len(scripts[rev]._parents) for rev in members}
+        else:
+            waiting = {rev: sum(1 for b in before(rev) if b in members) for rev in members}
         stack = sorted((rev for rev, n in waiting.items() if n == 0), reverse=True)
         order: list[str] = []
         while stack:

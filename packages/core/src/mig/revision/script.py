@@ -20,7 +20,7 @@ class Script:
     ``branch_labels``) are filled in by :class:`~mig.revision.graph.RevisionMap`.
     """
 
-    __slots__ = ("_children", "_file", "_parents", "_path", "branch_labels",
+    __slots__ = ("_children", "_downs", "_file", "_parents", "_path", "branch_labels",
                  "declared_branch_labels", "dependencies", "dependents", "depends_on", "doc",
                  "down_revision", "location", "nextrev", "revision")
 
@@ -49,6 +49,12 @@ class Script:
                  location: Path | None = None) -> None:
         self.revision = revision
         self.down_revision = down_revision
+        if down_revision is None:
+            self._downs: tuple[str, ...] = ()
+        elif isinstance(down_revision, str):
+            self._downs = (down_revision,)
+        else:
+            self._downs = tuple(down_revision)
         self._file = os.fspath(path)
         self._path: Path | None = None
         self.doc = doc
@@ -74,11 +80,7 @@ class Script:
     @property
     def down_revisions(self) -> tuple[str, ...]:
         """``down_revision`` as a tuple (empty for a base)."""
-        if self.down_revision is None:
-            return ()
-        if isinstance(self.down_revision, str):
-            return (self.down_revision,)
-        return tuple(self.down_revision)
+        return self._downs
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -105,7 +107,7 @@ class Script:
 
     @property
     def is_merge_point(self) -> bool:
-        return len(self.down_revisions) > 1
+        return len(self._downs) > 1
 
     # -- documentation -------------------------------------------------------
 
