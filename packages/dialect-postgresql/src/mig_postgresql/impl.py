@@ -1,14 +1,296 @@
-"""``PostgresqlImpl``: mig's operations on PostgreSQL."""
+"""``PostgresqlImpl``: mig's operations on PostgreSQL.
+
+What it adds to the generic implementation:
+
+* **Enum types** follow the tables that use them: ``create_table`` and
+  ``add_column`` create the named native enum types of their columns first
+  (online only when missing; offline once per run; never for
+  ``postgresql.ENUM(..., create_type=False)``), and ``drop_table`` /
+  ``drop_column`` drop the enum types the dropped columns used once nothing
+  else uses them (online, read from the catalog; offline from
+  ``existing_columns``/``existing_column`` when given). Pass
+  ``postgresql_keep_enum_types=True`` to ``op.drop_table``/``op.drop_column``
+  to keep them.
+* **Sequences** a column names (``sa.Column("id", sa.Integer, sa.Sequence("s"))``)
+  are created with the table or column (``CREATE SEQUENCE IF NOT EXISTS``).
+* **Identity columns**: ``alter_column(server_default=sa.Identity(...))`` adds
+  identity to a column, or changes its options when ``existing_server_default``
+  is an ``Identity`` too; ``server_default=None`` with an ``Identity`` as
+  ``existing_server_default`` drops it.
+* ``alter_column(type_=..., postgresql_using="expr")`` writes ``USING expr``;
+  a changed type that is a new enum type is created first.
+* ``CREATE INDEX CONCURRENTLY`` / ``DROP INDEX CONCURRENTLY``
+  (``postgresql_concurrently=True``) run outside the run's transaction, in its
+  autocommit block: online in autocommit mode, offline between ``COMMIT`` and
+  ``BEGIN``.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import dataclasses
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.ddl.impl import DialectImpl
+from mig.errors import NoContextError
+
+if TYPE_CHECKING:
+    from mig.ops import (
+        AlterColumnOp,
+        CreateIndexOp,
+        DropColumnOp,
+        DropIndexOp,
+        DropTableOp,
+    )
+    from sqlalchemy import Column
+    from sqlalchemy.types import TypeEngine
+
+#: Keyword of ``op.drop_table``/``op.drop_column`` that keeps the enum types of the dropped columns.
+KEEP_ENUMS = "postgresql_keep_enum_types"
+
+_IDENTITY_OPTIONS = ("start", "increment", "minvalue", "maxvalue", "cycle", "cache")
 
 
 class PostgresqlImpl(DialectImpl):
-    """Operations on PostgreSQL (>= 10)."""
+    """Operations on PostgreSQL (>= 10; transactional DDL)."""
 
     name: ClassVar[str] = "postgresql"
     transactional_ddl: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Enum types this run created or dropped: ``(schema, name)`` -> exists.
+        self._enum_types: dict[tuple[str | None, str], bool] = {}
+
+    # -- outside the transaction --------------------------------------------------------
+
+    @contextmanager
+    def outside_transaction(self) -> Iterator[None]:
+        """Run the block outside the run's transaction (``CONCURRENTLY``, ``ADD VALUE`` on PG < 12).
+
+        Inside a mig run this is the migration context's autocommit block:
+        online it commits, switches the connection to autocommit and begins
+        again afterwards; offline it writes ``COMMIT`` before the block and
+        ``BEGIN`` after it. Driven directly (no run), the block just runs.
+        """
+        from mig import context
+
+        try:
+            migration_context = context.get_context()
+        except NoContextError:
+            migration_context = None
+        if migration_context is None or migration_context.impl is not self:
+            yield
+            return
+        with migration_context.autocommit_block():
+            yield
+
+    # -- the statement hook: types and sequences go with tables and columns --------------
+
+    def execute(self, construct: Any, params: Any = None, **kw: Any) -> Any:
+        from mig.ddl.constructs import AddColumn
+        from sqlalchemy.schema import CreateTable
+
+        if isinstance(construct, CreateTable):
+            self._create_column_objects(construct.element.columns)
+        elif isinstance(construct, AddColumn):
+            self._create_column_objects([construct.column])
+        return super().execute(construct, params, **kw)
+
+    def _create_column_objects(self, columns: Iterable[Column[Any]]) -> None:
+        from sqlalchemy import Sequence
+        from sqlalchemy.schema import CreateSequence
+
+        for column in columns:
+            enum = _native_enum(column.type, self.dialect)
+            if enum is not None:
+                self._ensure_enum(enum)
+            default = column.default
+            if isinstance(default, Sequence) and not default.optional:
+                super().execute(CreateSequence(default, if_not_exists=True))
+
+    def remember_enum_type(self, name: str, schema: str | None) -> None:
+        """Note that this run created enum type ``schema.name`` (used by ``create_enum_type`` too)."""
+        self._enum_types[(schema, name)] = True
+
+    def forget_enum_type(self, name: str, schema: str | None) -> None:
+        self._enum_types[(schema, name)] = False
+
+    def _ensure_enum(self, enum: Any) -> None:
+        from sqlalchemy.dialects.postgresql import CreateEnumType
+
+        key = (enum.schema, enum.name)
+        if self._enum_types.get(key):
+            return
+        if (not self.as_sql and self.connection is not None
+                and self.dialect.has_type(self.connection, enum.name,  # type: ignore[attr-defined]
+                                          schema=enum.schema)):
+            self._enum_types[key] = True
+            return
+        super().execute(CreateEnumType(enum))
+        self._enum_types[key] = True
+
+    # -- tables and columns ------------------------------------------------------------------
+
+    def drop_table(self, op: DropTableOp) -> None:
+        kw = dict(op.kw)
+        keep = bool(kw.pop(KEEP_ENUMS, False))
+        if keep or kw != dict(op.kw):
+            op = dataclasses.replace(op, kw=kw)
+        used = [] if keep else self._enums_used(op.table_name, op.schema, None, op.existing_columns)
+        super().drop_table(op)
+        self._drop_unused_enums(used)
+
+    def drop_column(self, op: DropColumnOp) -> None:
+        kw = dict(op.kw)
+        keep = bool(kw.pop(KEEP_ENUMS, False))
+        if keep or kw != dict(op.kw):
+            op = dataclasses.replace(op, kw=kw)
+        existing = (op.existing_column,) if op.existing_column is not None else None
+        used = [] if keep else self._enums_used(op.table_name, op.schema, op.column_name, existing)
+        super().drop_column(op)
+        self._drop_unused_enums(used)
+
+    def _enums_used(self, table: str, schema: str | None, column: str | None,
+                    existing: Iterable[Any] | None) -> list[tuple[str | None, str, bool]]:
+        """Enum types the table's (or one column's) columns use: ``(schema, name, read_from_db)``."""
+        if self.as_sql or self.connection is None:
+            found: list[tuple[str | None, str, bool]] = []
+            from sqlalchemy import Column as SAColumn
+
+            for item in existing or ():
+                if isinstance(item, SAColumn) and (column is None or item.name == column):
+                    enum = _native_enum(item.type, self.dialect)
+                    if enum is not None:
+                        found.append((enum.schema or schema if enum.inherit_schema else enum.schema,
+                                      enum.name, False))
+            return found
+        import sqlalchemy as sa
+
+        sql = (
+            "SELECT DISTINCT n.nspname, t.typname, pg_type_is_visible(t.oid) AS visible "
+            "FROM pg_attribute a JOIN pg_type t ON a.atttypid IN (t.oid, t.typarray) "
+            "JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE a.attrelid = to_regclass(:rel) AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND t.typtype = 'e'" + (" AND a.attname = :col" if column is not None else "")
+        )
+        preparer = self.dialect.identifier_preparer
+        rel = preparer.quote(table)
+        if schema:
+            rel = f"{preparer.quote_schema(schema)}.{rel}"
+        params: dict[str, Any] = {"rel": rel}
+        if column is not None:
+            params["col"] = column
+        rows = self.connection.execute(sa.text(sql), params).all()
+        return [(None if visible else nspname, typname, True) for nspname, typname, visible in rows]
+
+    def _drop_unused_enums(self, types: list[tuple[str | None, str, bool]]) -> None:
+        from sqlalchemy.dialects.postgresql import ENUM, DropEnumType
+
+        for schema, name, from_db in types:
+            if from_db and self._enum_in_use(name, schema):
+                continue
+            if not from_db and self.as_sql and self._enum_types.get((schema, name)) is False:
+                continue
+            super().execute(DropEnumType(ENUM(name=name, schema=schema, create_type=False)))
+            self._enum_types[(schema, name)] = False
+
+    def _enum_in_use(self, name: str, schema: str | None) -> bool:
+        import sqlalchemy as sa
+
+        assert self.connection is not None
+        sql = (
+            "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "JOIN pg_depend d ON d.refobjid IN (t.oid, t.typarray) AND d.deptype = 'n' "
+            "WHERE t.typname = :name AND "
+            + ("n.nspname = :schema" if schema else "pg_type_is_visible(t.oid)") + " LIMIT 1"
+        )
+        params = {"name": name, "schema": schema} if schema else {"name": name}
+        return self.connection.execute(sa.text(sql), params).first() is not None
+
+    def alter_column(self, op: AlterColumnOp) -> None:
+        """Identity changes first, a new enum type before the type change, then the generic statements."""
+        from sqlalchemy import Identity
+
+        if isinstance(op.server_default, Identity) or (
+                op.server_default is None and isinstance(op.existing_server_default, Identity)):
+            self._alter_identity(op)
+            op = dataclasses.replace(op, server_default=False)
+        if op.type_ is not None:
+            enum = _native_enum(op.type_, self.dialect)
+            if enum is not None:
+                if enum.schema is None and enum.inherit_schema and op.schema:
+                    enum = enum.copy()
+                    enum.schema = op.schema
+                self._ensure_enum(enum)
+        if op.has_changes():
+            super().alter_column(op)
+
+    def _alter_identity(self, op: AlterColumnOp) -> None:
+        from mig.ddl.constructs import format_table_name
+        from sqlalchemy import Identity
+
+        preparer = self.dialect.identifier_preparer
+        compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
+        head = (f"ALTER TABLE {format_table_name(compiler, op.table_name, op.schema)} "
+                f"ALTER COLUMN {preparer.quote(op.column_name)}")
+        new, old = op.server_default, op.existing_server_default
+        if new is None:
+            self.execute(f"{head} DROP IDENTITY")
+            return
+        assert isinstance(new, Identity)
+        if not isinstance(old, Identity):
+            options = compiler.get_identity_options(new)
+            kind = "ALWAYS" if new.always else "BY DEFAULT"
+            self.execute(f"{head} ADD GENERATED {kind} AS IDENTITY" + (f" ({options})" if options else ""))
+            return
+        changes: list[str] = []
+        if bool(new.always) != bool(old.always):
+            changes.append("SET GENERATED " + ("ALWAYS" if new.always else "BY DEFAULT"))
+        for key in _IDENTITY_OPTIONS:
+            value, before = getattr(new, key, None), getattr(old, key, None)
+            if value == before or value is None:
+                continue
+            if key == "start":
+                changes.append(f"SET START WITH {value}")
+            elif key == "increment":
+                changes.append(f"SET INCREMENT BY {value}")
+            elif key == "cycle":
+                changes.append("SET CYCLE" if value else "SET NO CYCLE")
+            else:
+                changes.append(f"SET {key.upper()} {value}")
+        if changes:
+            self.execute(f"{head} {' '.join(changes)}")
+
+    # -- indexes -------------------------------------------------------------------------
+
+    def create_index(self, op: CreateIndexOp) -> None:
+        if op.kw.get("postgresql_concurrently"):
+            with self.outside_transaction():
+                super().create_index(op)
+        else:
+            super().create_index(op)
+
+    def drop_index(self, op: DropIndexOp) -> None:
+        if op.kw.get("postgresql_concurrently"):
+            with self.outside_transaction():
+                super().drop_index(op)
+        else:
+            super().drop_index(op)
+
+
+def _native_enum(type_: TypeEngine[Any], dialect: Any) -> Any:
+    """The named native enum type behind ``type_`` (also inside ARRAY and TypeDecorator), or ``None``."""
+    from sqlalchemy import ARRAY, Enum
+    from sqlalchemy.types import TypeDecorator
+
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.load_dialect_impl(dialect)
+    if isinstance(type_, ARRAY):
+        return _native_enum(type_.item_type, dialect)
+    if isinstance(type_, Enum) and type_.native_enum and type_.name:
+        if getattr(type_, "create_type", True) is False:
+            return None
+        return type_
+    return None
