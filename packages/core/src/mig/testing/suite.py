@@ -333,10 +333,12 @@ class TestComments:
             op.create_table(name, sa.Column("id", sa.Integer, primary_key=True, comment="the key"),
                             comment="a table")
 
-        if not c.has(cap.COMMENTS):
-            c.expect_not_supported(upgrade)
-            return
         c.run(upgrade)
+        if not c.has(cap.COMMENTS):
+            # As with SQLAlchemy's create_all, the comments of a new table are not written
+            # where the database has none (models shared between databases keep working).
+            assert list(c.columns(name)) == ["id"]
+            return
         assert c.columns(name)["id"]["comment"] == "the key"
         assert c.inspect().get_table_comment(name)["text"] == "a table"
 
