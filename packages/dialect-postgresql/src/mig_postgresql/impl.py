@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.ddl.impl import DialectImpl
-from mig.errors import NoContextError
+from mig.errors import NoContextError, OperationError
 
 if TYPE_CHECKING:
     from mig.ops import (
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 #: Keyword of ``op.drop_table``/``op.drop_column`` that keeps the enum types of the dropped columns.
 KEEP_ENUMS = "postgresql_keep_enum_types"
+
+#: SQLSTATE of "column cannot be cast automatically to type ...".
+_DATATYPE_MISMATCH = "42804"
 
 _IDENTITY_OPTIONS = ("start", "increment", "minvalue", "maxvalue", "cycle", "cache")
 
@@ -115,7 +118,12 @@ class PostgresqlImpl(DialectImpl):
         self._enum_types[(schema, name)] = True
 
     def forget_enum_type(self, name: str, schema: str | None) -> None:
+        """Note that this run dropped enum type ``schema.name``."""
         self._enum_types[(schema, name)] = False
+
+    def enum_type_dropped(self, name: str, schema: str | None) -> bool:
+        """Whether this run already dropped ``schema.name`` (with the last table or column using it)."""
+        return self._enum_types.get((schema, name)) is False
 
     def _ensure_enum(self, enum: Any) -> None:
         from sqlalchemy.dialects.postgresql import CreateEnumType
@@ -163,8 +171,7 @@ class PostgresqlImpl(DialectImpl):
                 if isinstance(item, SAColumn) and (column is None or item.name == column):
                     enum = _native_enum(item.type, self.dialect)
                     if enum is not None:
-                        found.append((enum.schema or schema if enum.inherit_schema else enum.schema,
-                                      enum.name, False))
+                        found.append((enum.schema, enum.name, False))
             return found
         import sqlalchemy as sa
 
@@ -220,12 +227,20 @@ class PostgresqlImpl(DialectImpl):
         if op.type_ is not None:
             enum = _native_enum(op.type_, self.dialect)
             if enum is not None:
-                if enum.schema is None and enum.inherit_schema and op.schema:
-                    enum = enum.copy()
-                    enum.schema = op.schema
                 self._ensure_enum(enum)
-        if op.has_changes():
+        if not op.has_changes():
+            return
+        try:
             super().alter_column(op)
+        except Exception as exc:
+            if op.type_ is None or getattr(getattr(exc, "orig", None), "sqlstate", None) != _DATATYPE_MISMATCH:
+                raise
+            type_sql = self.dialect.type_compiler_instance.process(op.type_)
+            raise OperationError(
+                f"alter_column {op.describe().split(' ', 1)[1]}: PostgreSQL cannot convert the existing "
+                f"values to {type_sql} by itself ({str(getattr(exc, 'orig', exc)).splitlines()[0]}); "
+                f"say how with postgresql_using=\"{op.column_name}::{type_sql}\" or another expression"
+            ) from exc
 
     def _alter_identity(self, op: AlterColumnOp) -> None:
         from mig.ddl.constructs import format_table_name

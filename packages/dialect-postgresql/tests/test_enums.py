@@ -1,0 +1,147 @@
+"""ENUM types on PostgreSQL: created with their tables, dropped with them, and the enum operations."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from mig import op
+from mig.errors import MigrationFailedError
+from sqlalchemy.dialects import postgresql
+
+
+def test_enum_created_with_table_and_dropped_with_it(runner, pg, name) -> None:
+    t, mood = name("t"), name("mood")
+    runner.add(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("m", sa.Enum("sad", "ok", name=mood))),
+               lambda: op.drop_table(t))
+    runner.upgrade()
+    assert pg.enum_labels(mood) == ["sad", "ok"]
+    pg.execute(f"INSERT INTO {t} (id, m) VALUES (1, 'ok')")
+    assert pg.fails(f"INSERT INTO {t} (id, m) VALUES (2, 'angry')")
+
+    runner.downgrade("base")
+    assert pg.enum_labels(mood) is None
+    runner.upgrade()  # and again: the type is created afresh
+    assert pg.enum_labels(mood) == ["sad", "ok"]
+
+
+def test_shared_enum_dropped_with_the_last_table_using_it(runner, pg, name) -> None:
+    a, b, color = name("a"), name("b"), name("color")
+    enum = sa.Enum("red", "green", name=color)
+
+    def upgrade() -> None:
+        op.create_table(a, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", enum))
+        op.create_table(b, sa.Column("id", sa.Integer, primary_key=True), sa.Column("c", enum))
+
+    runner.run(upgrade)
+    runner.run(lambda: op.drop_table(a))
+    assert pg.enum_labels(color) == ["red", "green"]  # b still uses it
+    runner.run(lambda: op.drop_column(b, "c"))
+    assert pg.enum_labels(color) is None
+
+
+def test_keep_enum_types_on_drop(runner, pg, name) -> None:
+    t, kind = name("t"), name("kind")
+    runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("k", sa.Enum("x", "y", name=kind))))
+    runner.run(lambda: op.drop_table(t, postgresql_keep_enum_types=True))
+    assert pg.enum_labels(kind) == ["x", "y"]
+    runner.run(lambda: op.drop_enum_type(kind))
+    assert pg.enum_labels(kind) is None
+
+
+def test_existing_enum_is_reused_and_create_type_false_respected(runner, pg, name) -> None:
+    t, status = name("t"), name("status")
+
+    def upgrade() -> None:
+        op.create_enum_type(status, ["new", "done"])
+        op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                        sa.Column("s", postgresql.ENUM("new", "done", name=status, create_type=False)),
+                        sa.Column("s2", sa.Enum("new", "done", name=status)))
+
+    runner.run(upgrade)
+    assert pg.enum_labels(status) == ["new", "done"]
+    assert pg.columns(t)["s"]["type"].name == status
+
+
+def test_enum_in_a_schema_and_add_column(runner, pg, name) -> None:
+    schema, t, level = name("s"), name("t"), name("level")
+    pg.execute(f"CREATE SCHEMA {schema}")
+    try:
+        runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True), schema=schema))
+        runner.run(lambda: op.add_column(t, sa.Column("lvl", sa.Enum("lo", "hi", name=level, schema=schema)),
+                                         schema=schema))
+        assert pg.enum_labels(level, schema) == ["lo", "hi"]
+        pg.execute(f"INSERT INTO {schema}.{t} (id, lvl) VALUES (1, 'hi')")
+        runner.run(lambda: op.drop_table(t, schema=schema))
+        assert pg.enum_labels(level, schema) is None
+    finally:
+        pg.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_alter_column_to_a_new_enum_type(runner, pg, name) -> None:
+    t, size = name("t"), name("size")
+    runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("sz", sa.String(10))))
+    pg.execute(f"INSERT INTO {t} (id, sz) VALUES (1, 'S'), (2, 'L')")
+    runner.run(lambda: op.alter_column(t, "sz", type_=sa.Enum("S", "M", "L", name=size),
+                                       postgresql_using=f"sz::{size}"))
+    assert pg.enum_labels(size) == ["S", "M", "L"]
+    assert pg.all(f"SELECT sz::text FROM {t} ORDER BY id") == [("S",), ("L",)]
+
+
+def test_create_enum_type_if_not_exists_and_drop_if_exists(runner, pg, name) -> None:
+    e = name("e")
+
+    def upgrade() -> None:
+        op.create_enum_type(e, ["a"])
+        op.create_enum_type(e, ["zzz"], if_not_exists=True)  # exists: nothing happens
+        op.drop_enum_type(name("missing"), if_exists=True)
+
+    runner.run(upgrade)
+    assert pg.enum_labels(e) == ["a"]
+
+
+def test_add_and_rename_enum_values(runner, pg, name) -> None:
+    e = name("e")
+    runner.run(lambda: op.create_enum_type(e, ["b", "d"]))
+
+    def upgrade() -> None:
+        op.add_enum_value(e, "a", before="b")
+        op.add_enum_value(e, "c", after="b")
+        op.add_enum_value(e, "e")
+        op.add_enum_value(e, "e", if_not_exists=True)
+        op.rename_enum_value(e, "d", "dd")
+
+    runner.run(upgrade)
+    assert pg.enum_labels(e) == ["a", "b", "c", "dd", "e"]
+
+
+def test_add_enum_value_with_autocommit_survives_a_later_failure(runner, pg, name) -> None:
+    """``autocommit=True`` (what PostgreSQL < 12 needs) commits the value outside the run's transaction."""
+    e, t = name("e"), name("t")
+    runner.run(lambda: op.create_enum_type(e, ["one"]))
+
+    def upgrade() -> None:
+        op.create_table(t, sa.Column("id", sa.Integer, primary_key=True))
+        op.add_enum_value(e, "two", autocommit=True)
+        op.execute("SELECT * FROM no_such_table_at_all")
+
+    with pytest.raises(MigrationFailedError):
+        runner.run(upgrade)
+    # the table was committed before the autocommit block; the value in it; the failure after it
+    # rolled back only what followed
+    assert pg.enum_labels(e) == ["one", "two"]
+    assert runner.heads() == ("0001",)
+
+
+def test_enum_ops_are_reversible(runner, pg, name) -> None:
+    from mig_postgresql.ops import CreateEnumTypeOp, DropEnumTypeOp, RenameEnumValueOp
+
+    create = CreateEnumTypeOp("mood", ("a", "b"), schema="s")
+    drop = create.reverse()
+    assert isinstance(drop, DropEnumTypeOp) and drop.existing_values == ("a", "b")
+    back = drop.reverse()
+    assert isinstance(back, CreateEnumTypeOp) and back.values == ("a", "b") and back.schema == "s"
+    rename = RenameEnumValueOp("mood", "a", "z").reverse()
+    assert isinstance(rename, RenameEnumValueOp) and (rename.old_value, rename.new_value) == ("z", "a")
