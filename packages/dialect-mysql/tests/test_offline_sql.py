@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from mig.errors import NotSupportedError, OfflineError
 from mig.ops import (
     AlterColumnOp,
+    CreateForeignKeyOp,
     CreateIndexOp,
     CreateTableCommentOp,
     CreateTableOp,
@@ -176,3 +177,14 @@ def test_mysql_options_are_honoured_for_mariadb_urls(offline_mariadb):
         ")ENGINE=InnoDB CHARSET=latin1;\n\n"
         "CREATE INDEX ix_name ON t (name(4));\n\n"
     )
+
+
+def test_foreign_key_options_mysql_lacks(offline):
+    sql = offline.run(CreateForeignKeyOp("fk_a_b", "a", "b", ("b_id",), ("id",), ondelete="CASCADE",
+                                         onupdate="SET NULL"))
+    assert sql == ("ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY(b_id) REFERENCES b (id) "
+                   "ON DELETE CASCADE ON UPDATE SET NULL;\n\n")
+    with pytest.raises(NotSupportedError, match=r"no DEFERRABLE, INITIALLY or MATCH; remove "
+                                                r"deferrable=True, initially='DEFERRED'"):
+        offline.run(CreateForeignKeyOp("fk_a_b", "a", "b", ("b_id",), ("id",), deferrable=True,
+                                       initially="DEFERRED"))

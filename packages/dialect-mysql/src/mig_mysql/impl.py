@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from mig.ops import (
         AddColumnOp,
         AlterColumnOp,
+        CreateForeignKeyOp,
         CreateIndexOp,
         CreateTableCommentOp,
         CreateTableOp,
@@ -222,6 +223,17 @@ class MySQLImpl(DialectImpl):
             if_exists = False
         self.execute(MySQLDropIndex(op.index_name, table_name, schema=op.schema,
                                     if_exists=if_exists))
+
+    def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
+        unsupported = [f"{name}={value!r}" for name, value in (
+            ("deferrable", op.deferrable), ("initially", op.initially), ("match", op.match))
+            if value is not None]
+        if unsupported:
+            raise NotSupportedError(
+                f"create_foreign_key {op.constraint_name}: MySQL and MariaDB check foreign keys at "
+                f"once and have no DEFERRABLE, INITIALLY or MATCH; remove {', '.join(unsupported)}"
+            )
+        super().create_foreign_key(op)
 
     def drop_constraint(self, op: DropConstraintOp) -> None:
         type_ = op.type_ or self._constraint_type(op)

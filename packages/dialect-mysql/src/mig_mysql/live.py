@@ -47,7 +47,13 @@ def _is_mariadb_quoting(connection: Connection) -> bool:
     return bool(getattr(dialect, "is_mariadb", False)) and tuple(version[:3]) >= (10, 2, 7)
 
 
-def _default_sql(raw: str | None, extra: str, sql_defaults: bool) -> RawSQL | None:
+def default_sql(raw: str | None, extra: str, sql_defaults: bool) -> RawSQL | None:
+    """A reflected ``COLUMN_DEFAULT`` as SQL to restate, or ``None`` for no default.
+
+    ``sql_defaults``: the server reports defaults as SQL (MariaDB >= 10.2.7);
+    otherwise (MySQL) as bare values, with ``DEFAULT_GENERATED`` in ``EXTRA``
+    marking an expression.
+    """
     if raw is None:
         return None
     if sql_defaults:  # MariaDB: already SQL; an unquoted NULL means "no default"
@@ -86,7 +92,7 @@ def read_column(connection: Connection, table_name: str, column_name: str,
         name=name,
         column_type=column_type,
         nullable=is_nullable == "YES",
-        default=None if generated else _default_sql(raw_default, extra, _is_mariadb_quoting(connection)),
+        default=None if generated else default_sql(raw_default, extra, _is_mariadb_quoting(connection)),
         autoincrement="auto_increment" in extra.lower(),
         comment=comment or None,
         charset=charset,
@@ -136,4 +142,4 @@ def tables_with_index(connection: Connection, name: str, schema: str | None) -> 
     return [r[0] for r in rows]
 
 
-__all__ = ["LiveColumn", "constraint_types", "index_exists", "read_column", "tables_with_index"]
+__all__ = ["LiveColumn", "constraint_types", "default_sql", "index_exists", "read_column", "tables_with_index"]
