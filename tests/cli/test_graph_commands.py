@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import subprocess
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from .conftest import MIG, Mig
@@ -16,20 +19,29 @@ KEYS = ["revision", "down_revisions", "dependencies", "branch_labels", "message"
         "create_date", "is_head", "is_base", "is_branch_point", "is_merge_point", "next_revisions"]
 
 
-def _branched(mig: Mig) -> str:
-    mig("-q", "init", "migrations", ok=True)
-    url = f"sqlite:///{mig.cwd / 'app.db'}"
-    toml = mig.cwd / "mig.toml"
-    toml.write_text(toml.read_text().replace('url = "sqlite:///mig.db"', f'url = "{url}"'))
-    mig("revision", "-m", "root", "--rev-id", "aaa", ok=True)
-    mig("revision", "-m", "main line", "--rev-id", "bbb", ok=True)
-    mig("revision", "-m", "side line", "--rev-id", "ccc", "--head", "aaa", "--splice",
-        "--branch-label", "side", ok=True)
-    return url
+@pytest.fixture(scope="module")
+def branched_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with revisions aaa <- bbb and aaa <- ccc (label side), made once per module."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+    template = Mig(tmp_path_factory.mktemp("branched"), env)
+    template("-q", "init", "migrations", ok=True)
+    toml = template.cwd / "mig.toml"
+    toml.write_text(toml.read_text().replace('url = "sqlite:///mig.db"', 'url = "sqlite:///app.db"'))
+    template("revision", "-m", "root", "--rev-id", "aaa", ok=True)
+    template("revision", "-m", "main line", "--rev-id", "bbb", ok=True)
+    template("revision", "-m", "side line", "--rev-id", "ccc", "--head", "aaa", "--splice",
+             "--branch-label", "side", ok=True)
+    return template.cwd
 
 
-def test_branches_heads_and_history_markers(mig: Mig) -> None:
-    _branched(mig)
+@pytest.fixture
+def branched(mig: Mig, branched_project: Path) -> str:
+    """A fresh copy of ``branched_project`` in the test's folder; returns the database URL."""
+    shutil.copytree(branched_project, mig.cwd, dirs_exist_ok=True)
+    return f"sqlite:///{mig.cwd / 'app.db'}"
+
+
+def test_branches_heads_and_history_markers(mig: Mig, branched: str) -> None:
     assert mig("heads", ok=True).stdout == "bbb (head)\nccc (side) (head)\n"
     assert mig("branches", ok=True).stdout == "aaa (branchpoint)\n    -> bbb (head)\n    -> ccc (side) (head)\n"
     assert mig("history", ok=True).stdout == (
@@ -42,8 +54,8 @@ def test_branches_heads_and_history_markers(mig: Mig) -> None:
     assert list(data["branches"][0]) == KEYS
 
 
-def test_upgrade_head_with_two_heads_is_an_error(mig: Mig) -> None:
-    url = _branched(mig)
+def test_upgrade_head_with_two_heads_is_an_error(mig: Mig, branched: str) -> None:
+    url = branched
     result = mig("upgrade", "head")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith("mig: error: ")
@@ -53,8 +65,8 @@ def test_upgrade_head_with_two_heads_is_an_error(mig: Mig) -> None:
     assert mig("current", ok=True).stdout == "bbb (head)\nccc (head)\n"
 
 
-def test_merge_and_mergepoint(mig: Mig) -> None:
-    url = _branched(mig)
+def test_merge_and_mergepoint(mig: Mig, branched: str) -> None:
+    url = branched
     result = mig("merge", "heads", "-m", "join", "--rev-id", "mmm", ok=True)
     assert result.stdout.startswith("Generating ") and "mmm_join.py" in result.stdout
     assert mig("history", "-r", "bbb:mmm", ok=True).stdout.splitlines()[0] == (
@@ -65,8 +77,8 @@ def test_merge_and_mergepoint(mig: Mig) -> None:
     assert _versions(url) == ["mmm"]
 
 
-def test_stamp_purge_and_sql(mig: Mig) -> None:
-    url = _branched(mig)
+def test_stamp_purge_and_sql(mig: Mig, branched: str) -> None:
+    url = branched
     result = mig("stamp", "bbb", ok=True)
     assert "Stamped base -> bbb" in result.stderr
     assert _versions(url) == ["bbb"]
@@ -81,8 +93,7 @@ def test_stamp_purge_and_sql(mig: Mig) -> None:
     assert _versions(url) == ["ccc"]
 
 
-def test_show_json_and_heads_json(mig: Mig) -> None:
-    _branched(mig)
+def test_show_json_and_heads_json(mig: Mig, branched: str) -> None:
     data = json.loads(mig("show", "ccc", "--json", ok=True).stdout)
     (entry,) = data["revisions"]
     assert list(entry) == KEYS
@@ -93,15 +104,13 @@ def test_show_json_and_heads_json(mig: Mig) -> None:
     assert [h["revision"] for h in heads] == ["bbb", "ccc"]
 
 
-def test_history_indicate_current_json(mig: Mig) -> None:
-    _branched(mig)
+def test_history_indicate_current_json(mig: Mig, branched: str) -> None:
     mig("upgrade", "side@head", ok=True)
     data = json.loads(mig("history", "-i", "--json", ok=True).stdout)["history"]
     assert {h["revision"]: h["current"] for h in data} == {"bbb": False, "ccc": True, "aaa": False}
 
 
-def test_edit_opens_the_script_in_editor(mig: Mig, tmp_path) -> None:
-    _branched(mig)
+def test_edit_opens_the_script_in_editor(mig: Mig, branched: str, tmp_path) -> None:
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\necho "# edited" >> "$1"\n')
     editor.chmod(0o755)
@@ -110,8 +119,7 @@ def test_edit_opens_the_script_in_editor(mig: Mig, tmp_path) -> None:
     assert script.read_text().endswith("# edited\n")
 
 
-def test_progress_line_on_a_terminal(mig: Mig) -> None:
-    _branched(mig)
+def test_progress_line_on_a_terminal(mig: Mig, branched: str) -> None:
     master, slave = pty.openpty()
     try:
         proc = subprocess.run([str(MIG), "upgrade", "side@head"], cwd=mig.cwd, env=mig.env,
@@ -135,8 +143,7 @@ def test_progress_line_on_a_terminal(mig: Mig) -> None:
     assert "Ran upgrade aaa -> ccc" in shown
 
 
-def test_quiet_and_not_a_terminal_have_no_progress_line(mig: Mig) -> None:
-    _branched(mig)
+def test_quiet_and_not_a_terminal_have_no_progress_line(mig: Mig, branched: str) -> None:
     result = mig("upgrade", "side@head", ok=True)
     assert "\x1b" not in result.stderr and "\r" not in result.stderr
     assert result.stderr.splitlines() == ["Ran upgrade base -> aaa (0.00s)", "Ran upgrade aaa -> ccc (0.00s)"] \
