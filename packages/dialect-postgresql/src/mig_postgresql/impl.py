@@ -281,11 +281,23 @@ class PostgresqlImpl(DialectImpl):
     # -- indexes -------------------------------------------------------------------------
 
     def create_index(self, op: CreateIndexOp) -> None:
+        """``CREATE INDEX``; ``postgresql_concurrently`` runs it outside the transaction."""
         if op.kw.get("postgresql_concurrently"):
             with self.outside_transaction():
-                super().create_index(op)
+                self._create_index(op)
         else:
-            super().create_index(op)
+            self._create_index(op)
+
+    def _create_index(self, op: CreateIndexOp) -> None:
+        from mig.ddl.schemaobj import column_for, index
+        from sqlalchemy.schema import CreateIndex
+
+        idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
+                    **dict(op.kw))
+        for included in op.kw.get("postgresql_include") or ():
+            if isinstance(included, str) and idx.table is not None:
+                column_for(idx.table, included)
+        self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
 
     def drop_index(self, op: DropIndexOp) -> None:
         if op.kw.get("postgresql_concurrently"):
