@@ -81,7 +81,7 @@ def test_partial_and_expression_indexes_reflected(runner, pg, name) -> None:
     found = {i["name"]: i for i in pg.inspect().get_indexes(t)}
     assert found[partial]["dialect_options"]["postgresql_where"] == "active"
     assert found[expr]["expressions"] == ["lower(email::text)", "id"]
-    assert found[expr]["include_columns"] == ["active"]
+    assert found[expr]["dialect_options"]["postgresql_include"] == ["active"]
     # the partial unique index only covers active rows
     pg.execute(f"INSERT INTO {t} (id, email, active) VALUES (101, 'u1@x', false)")
     assert pg.fails(f"INSERT INTO {t} (id, email, active) VALUES (102, 'u2@x', true)")
