@@ -8,6 +8,8 @@ MariaDB database that is dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -36,21 +38,55 @@ class Result:
 
 
 class Mig:
-    """Runs ``mig`` in a project folder."""
+    """Runs ``mig`` in a project folder.
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    By default in this process, through ``mig_cli.main.run`` (the console
+    script's own entry, with stdout/stderr captured and the folder as the
+    working directory): the same code path as the real script without paying
+    for a new interpreter and a fresh SQLAlchemy import on every call. Calls
+    with ``real=True`` (or every call when ``MIG_TEST_SUBPROCESS=1``), and
+    calls that set ``MIG_PLUGINS`` (read once per process), run the installed
+    console script ``<venv>/bin/mig`` as a subprocess.
+    """
+
+    def __init__(self, cwd: Path, env: dict[str, str], *, real: bool = False) -> None:
         self.cwd = cwd
         self.env = env
+        self.real = real or os.environ.get("MIG_TEST_SUBPROCESS") == "1"
 
     def __call__(self, *args: str, env: dict[str, str] | None = None, ok: bool | None = None,
-                 timeout: float = 120) -> Result:
-        full_env = {**self.env, **(env or {})}
-        proc = subprocess.run([str(MIG), *args], cwd=self.cwd, env=full_env, capture_output=True,
-                              text=True, timeout=timeout)
-        result = Result(args, proc.returncode, proc.stdout, proc.stderr)
+                 timeout: float = 120, real: bool | None = None) -> Result:
+        extra = env or {}
+        use_subprocess = self.real if real is None else real
+        if use_subprocess or "MIG_PLUGINS" in extra:
+            proc = subprocess.run([str(MIG), *args], cwd=self.cwd, env={**self.env, **extra},
+                                  capture_output=True, text=True, timeout=timeout)
+            result = Result(args, proc.returncode, proc.stdout, proc.stderr)
+        else:
+            result = self._in_process(args, extra)
         if ok is True:
             assert result.returncode == 0, result
         return result
+
+    def _in_process(self, args: tuple[str, ...], extra: dict[str, str]) -> Result:
+        from mig_cli.main import run
+
+        wanted = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+        wanted.update(extra)
+        saved_env = dict(os.environ)
+        saved_cwd = os.getcwd()
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            os.environ.clear()
+            os.environ.update(wanted)
+            os.chdir(self.cwd)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = run(list(args))
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+        return Result(args, status, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
@@ -59,6 +95,7 @@ def mig(tmp_path: Path) -> Mig:
     project.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
     env["PYTHONWARNINGS"] = "ignore"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let subprocesses reuse compiled modules
     return Mig(project, env)
 
 

@@ -112,7 +112,7 @@ def test_failing_migration_names_revision_and_file(mig: Mig, tmp_path) -> None:
     script = next((mig.cwd / "migrations" / "versions").glob("b00m_*.py"))
     script.write_text(script.read_text().replace(
         "def upgrade() -> None:\n    pass", "def upgrade() -> None:\n    raise RuntimeError('kaboom')"))
-    line = _one_error_line(mig("upgrade", "head"))
+    line = _one_error_line(mig("upgrade", "head", real=True))
     assert "b00m" in line
     assert script.name in line
     assert "kaboom" in line
