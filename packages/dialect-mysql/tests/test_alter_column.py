@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from mig.errors import OperationError
 from mig.ops import AlterColumnOp
+from mig_mysql.impl import MySQLImpl
 from sqlalchemy import event
 
 pytestmark = pytest.mark.mysql
@@ -226,3 +227,26 @@ def test_other_schema(impl, conn, mysql_url):
         assert tuple(row) == ("YES", "in other", "latin1")
     finally:
         conn.exec_driver_sql(f"DROP DATABASE {other}")
+
+
+class _OldServer(MySQLImpl):
+    """A server without RENAME COLUMN (MySQL 5.7, MariaDB < 10.5.2)."""
+
+    def supports_rename_column(self) -> bool:
+        return False
+
+
+def test_rename_on_server_without_rename_column_restates_live_definition(conn, table, columns,
+                                                                          statements):
+    impl = _OldServer(conn.dialect, conn)
+    impl.run(AlterColumnOp(table, "name", new_column_name="label"))
+    cols = columns(table)
+    assert "name" not in cols
+    col = cols["label"]
+    assert (col["COLUMN_TYPE"], col["COLLATION_NAME"], col["IS_NULLABLE"], col["COLUMN_DEFAULT"],
+            col["COLUMN_COMMENT"]) == ("varchar(20)", "latin1_swedish_ci", "NO", "'anon'", "who")
+    assert _ddl(statements) == [
+        f"ALTER TABLE {table} CHANGE COLUMN name label varchar(20) CHARACTER SET latin1 COLLATE "
+        f"latin1_swedish_ci NOT NULL DEFAULT 'anon' COMMENT 'who'"]
+    impl.run(AlterColumnOp(table, "updated", new_column_name="changed_at"))
+    assert columns(table)["changed_at"]["EXTRA"].lower() == "on update current_timestamp()"
