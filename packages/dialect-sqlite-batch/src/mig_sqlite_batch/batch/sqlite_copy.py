@@ -226,7 +226,9 @@ class SqliteCopy:
             return
         source = self._qual(self.name)
         if rowid_table:
-            lo, hi = conn.exec_driver_sql(f"SELECT min(rowid), max(rowid) FROM {source}").one()
+            # two subqueries: SQLite answers a lone min()/max() from the b-tree, both at once by a scan
+            lo, hi = conn.exec_driver_sql(f"SELECT (SELECT min(rowid) FROM {source}), "
+                                          f"(SELECT max(rowid) FROM {source})").one()
             if lo is None or hi - lo < threshold:
                 impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False))
                 return
