@@ -112,7 +112,7 @@ def test_offline_error_for_missing_existing_server_default_only(offline):
     ("foreignkey", "ALTER TABLE t DROP FOREIGN KEY fk_x", "ALTER TABLE t DROP FOREIGN KEY fk_x"),
     ("unique", "ALTER TABLE t DROP INDEX fk_x", "ALTER TABLE t DROP INDEX fk_x"),
     ("primary", "ALTER TABLE t DROP PRIMARY KEY", "ALTER TABLE t DROP PRIMARY KEY"),
-    ("check", "ALTER TABLE t DROP CHECK fk_x", "ALTER TABLE t DROP CONSTRAINT fk_x"),
+    ("check", "ALTER TABLE t DROP CONSTRAINT fk_x", "ALTER TABLE t DROP CONSTRAINT fk_x"),
 ])
 def test_drop_constraint_by_kind(offline, offline_mariadb, type_, mysql_sql, mariadb_sql):
     op = DropConstraintOp("fk_x", "t", type_=type_)

@@ -104,8 +104,8 @@ class MySQLDropConstraint(_TableDDL):
     """``ALTER TABLE t DROP <FOREIGN KEY name | INDEX name | PRIMARY KEY | CHECK name | CONSTRAINT name>``.
 
     ``kind`` is ``"FOREIGN KEY"``, ``"INDEX"``, ``"PRIMARY KEY"``, ``"CHECK"``
-    (MySQL 8) or ``"CONSTRAINT"`` (MariaDB checks); ``if_exists`` renders
-    MariaDB's ``IF EXISTS``.
+    (MySQL 8.0.16-8.0.18) or ``"CONSTRAINT"`` (checks on MariaDB and MySQL
+    8.0.19+); ``if_exists`` renders MariaDB's ``IF EXISTS``.
     """
 
     def __init__(self, table_name: str, name: str | None, kind: str, *, schema: str | None = None,

@@ -11,8 +11,8 @@ What differs from the generic implementation:
   ``RENAME COLUMN`` and a default alone is ``ALTER COLUMN ... SET/DROP
   DEFAULT``: neither needs the column restated.
 * constraints and indexes are dropped by their MySQL names
-  (``DROP FOREIGN KEY``, ``DROP INDEX``, ``DROP PRIMARY KEY``, ``DROP CHECK``
-  on MySQL, ``DROP CONSTRAINT`` on MariaDB);
+  (``DROP FOREIGN KEY``, ``DROP INDEX``, ``DROP PRIMARY KEY``, and
+  ``DROP CONSTRAINT`` for checks, or ``DROP CHECK`` on MySQL 8.0.16-8.0.18);
 * ``rename_table`` keeps the table in its schema (database);
 * DDL is not transactional: each statement commits at once.
 """
@@ -240,7 +240,10 @@ class MySQLImpl(DialectImpl):
         if type_ is None:  # if_exists=True and nothing of that name
             return
         if type_ == "check":
-            kind = "CONSTRAINT" if self.is_mariadb else "CHECK"
+            # DROP CONSTRAINT: MariaDB (10.2+) and MySQL 8.0.19+; DROP CHECK only on MySQL 8.0.16-18.
+            version = self._version()
+            old_mysql = not self.is_mariadb and version is not None and version < (8, 0, 19)
+            kind = "CHECK" if old_mysql else "CONSTRAINT"
         elif type_ in _DROP_KIND:
             kind = _DROP_KIND[type_]
         else:
