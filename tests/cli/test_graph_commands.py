@@ -152,3 +152,11 @@ def test_quiet_and_not_a_terminal_have_no_progress_line(mig: Mig, branched: str)
     mig("downgrade", "base", ok=True)
     result = mig("-q", "upgrade", "side@head", ok=True)
     assert result.stderr == "" and result.stdout == ""
+
+
+def test_history_range_with_current(mig: Mig, branched: str) -> None:
+    mig("upgrade", "side@head", ok=True)
+    assert mig("history", "-r", "base:current", "-i", ok=True).stdout == (
+        "aaa -> ccc (side) (head) (current), side line\n"
+        "<base> -> aaa (branchpoint), root\n")
+    assert mig("history", "-r", "current:", ok=True).stdout == "aaa -> ccc (side) (head), side line\n"

@@ -79,6 +79,25 @@ def current_ids(state: CliState) -> set[str]:
             if not entry.effective}
 
 
+def _needs_current(rev_range: str | None) -> bool:
+    """Whether a range is relative to the database (``-3:``, ``current:``), as in Alembic."""
+    if not rev_range:
+        return False
+    return any(part.strip().startswith(("-", "+")) or "current" in part
+               for part in rev_range.split(":"))
+
+
+def _replace_current(rev_range: str, current: set[str]) -> str:
+    """``current`` in a range means the database's revision (``base`` when it has none)."""
+    from mig.errors import CommandError
+
+    if len(current) > 1:
+        raise CommandError(f"the database is at several revisions ({', '.join(sorted(current))}); "
+                           f"name one of them instead of `current` in -r")
+    value = next(iter(current), "base")
+    return ":".join(value if part.strip() == "current" else part for part in rev_range.split(":"))
+
+
 @click.command()
 @click.option("-r", "--rev-range", help="Only revisions in this range, e.g. `base:head`, `ae1:`, `-3:`.")
 @verbose_option
@@ -92,8 +111,12 @@ def history(state: CliState, rev_range: str | None, verbose: bool, indicate_curr
     from mig import command
 
     config = state.config()
-    scripts = command.history(config, rev_range=rev_range)
-    current = current_ids(state) if indicate_current else set()
+    current = current_ids(state) if indicate_current or _needs_current(rev_range) else set()
+    if rev_range and "current" in rev_range:
+        rev_range = _replace_current(rev_range, current)
+    scripts = command.history(config, rev_range=rev_range, current=sorted(current))
+    if not indicate_current:
+        current = set()
     if as_json:
         entries = []
         for script in scripts:
