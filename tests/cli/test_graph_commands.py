@@ -160,3 +160,17 @@ def test_history_range_with_current(mig: Mig, branched: str) -> None:
         "aaa -> ccc (side) (head) (current), side line\n"
         "<base> -> aaa (branchpoint), root\n")
     assert mig("history", "-r", "current:", ok=True).stdout == "aaa -> ccc (side) (head), side line\n"
+
+
+def test_current_marks_dependencies_as_effective_heads(mig: Mig) -> None:
+    mig("-q", "init", "migrations", ok=True)
+    mig("revision", "-m", "a", "--rev-id", "aaa", ok=True)
+    mig("revision", "-m", "other", "--rev-id", "ooo", "--head", "base", "--branch-label", "other", ok=True)
+    mig("revision", "-m", "c", "--rev-id", "ccc", "--head", "aaa", "--depends-on", "ooo", ok=True)
+    assert mig("heads", ok=True).stdout == "ccc (head)\nooo (other) (effective head)\n"
+    mig("upgrade", "ccc", ok=True)
+    assert mig("current", ok=True).stdout == "ccc (head)\nooo (effective head)\n"
+    data = json.loads(mig("current", "--json", ok=True).stdout)["current"]
+    assert [(c["revision"], c["effective_head"], c["dependencies"]) for c in data] == [
+        ("ccc", False, ["ooo"]), ("ooo", True, [])]
+    assert mig("history", ok=True).stdout.splitlines()[0] == "aaa (ooo) -> ccc (head), c"
