@@ -211,3 +211,45 @@ def test_offline_alter_without_existing_arguments_fails_clearly(project):
                        r"item.name: MySQL restates the whole column .* pass existing_type, "
                        r"existing_server_default"):
         command.upgrade(config, "a1:b2", sql=True)
+
+
+R_BATCH = '''
+revision = "d4"
+down_revision = "b2"
+branch_labels = None
+depends_on = None
+
+from mig import op
+import sqlalchemy as sa
+
+
+def upgrade():
+    with op.batch_alter_table("item") as batch:
+        batch.alter_column("note", new_column_name="remark", existing_type=sa.String(10))
+        batch.add_column(sa.Column("qty", sa.Integer, nullable=False, server_default="1"))
+        batch.create_unique_constraint("uq_item_name", ["name"])
+
+
+def downgrade():
+    with op.batch_alter_table("item") as batch:
+        batch.drop_constraint("uq_item_name", type_="unique")
+        batch.drop_column("qty")
+        batch.alter_column("remark", new_column_name="note")
+'''
+
+
+def test_batch_alter_table_runs_plain_alters(project, conn):
+    config, versions = project
+    (versions / "d4_batch.py").write_text(textwrap.dedent(R_BATCH))
+    command.upgrade(config, "head")
+    assert _versions(conn) == ["d4"]
+    insp = sa.inspect(conn)
+    cols = {c["name"]: c for c in insp.get_columns("item")}
+    assert list(cols) == ["id", "name", "remark", "qty"]
+    assert cols["remark"]["default"] == "'x'" and cols["remark"]["nullable"] is False
+    assert [u["name"] for u in insp.get_unique_constraints("item")] == ["uq_item_name"]
+    assert [tuple(r) for r in conn.exec_driver_sql("SELECT id, remark, qty FROM item ORDER BY id")] == [
+        (1, "x", 1), (2, "x", 1)]
+    command.downgrade(config, "b2")
+    assert _versions(conn) == ["b2"]
+    assert [c["name"] for c in sa.inspect(conn).get_columns("item")] == ["id", "name", "note"]
