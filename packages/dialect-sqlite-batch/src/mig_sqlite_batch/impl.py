@@ -15,8 +15,6 @@ from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mig.ops import (
         AlterColumnOp,
         CreateCheckConstraintOp,
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
         DropConstraintOp,
         DropTableCommentOp,
     )
+    from sqlalchemy.engine import Connection
 
 #: SQLite learned ``ALTER TABLE ... DROP COLUMN`` in 3.35.0.
 DROP_COLUMN_VERSION = (3, 35, 0)
@@ -43,6 +42,7 @@ class SqliteImpl(DialectImpl):
 
     name: ClassVar[str] = "sqlite"
     transactional_ddl: ClassVar[bool] = True
+    fast_driver_execute: ClassVar[bool] = True
     add_column_foreign_keys: ClassVar[bool] = False
 
     # -- transactions -----------------------------------------------------------
@@ -60,7 +60,7 @@ class SqliteImpl(DialectImpl):
     def sqlite_version(self) -> tuple[int, ...]:
         version = self.dialect.server_version_info
         if version:
-            return tuple(version)
+            return tuple(int(v) for v in version if isinstance(v, int))
         import sqlite3
 
         return tuple(sqlite3.sqlite_version_info)

@@ -134,11 +134,61 @@ class DialectImpl:
             raise OperationError("no connection: configure the migration context with connection=...")
         if isinstance(construct, str):
             construct = _text(construct)
+        elif (self.fast_driver_execute and not execution_options and params is None
+              and isinstance(construct, _ddl_element_class())):
+            return self.execute_driver_sql(self.render_online(construct))
         if execution_options:
             return connection.execute(construct, params, execution_options=execution_options)
         if params is not None:
             return connection.execute(construct, params)
         return connection.execute(construct)
+
+    #: Run DDL and version-table statements straight on the driver's cursor when nothing
+    #: listens to SQLAlchemy's execution events (no echo, no event listeners). Only for
+    #: drivers whose SQL needs no escaping beyond what the compiler does (SQLite's qmark).
+    fast_driver_execute: ClassVar[bool] = False
+
+    def render_online(self, construct: Any) -> str:
+        """A construct compiled for execution (bound values stay parameters)."""
+        return str(construct.compile(dialect=self.dialect))
+
+    def execute_driver_sql(self, sql: str, params: Any = None) -> Any:
+        """Execute SQL text with driver-style parameters; returns the cursor (or SQLAlchemy result).
+
+        With :attr:`fast_driver_execute`, inside a transaction and with no
+        SQLAlchemy event listeners or echo, the statement goes straight to the
+        DBAPI cursor; errors are wrapped exactly as SQLAlchemy wraps them.
+        """
+        connection = self.connection
+        if connection is None:
+            raise OperationError("no connection: configure the migration context with connection=...")
+        if (self.fast_driver_execute and connection.in_transaction()
+                and not getattr(connection, "_has_events", True)
+                and not getattr(connection.engine, "_has_events", True)
+                and not getattr(connection, "_echo", True)):
+            cursor = self._cursor
+            driver = connection.connection.driver_connection
+            if cursor is None or self._cursor_owner is not driver:
+                assert driver is not None
+                cursor = self._cursor = driver.cursor()
+                self._cursor_owner = driver
+            try:
+                if params is None:
+                    cursor.execute(sql)
+                else:
+                    cursor.execute(sql, params)
+            except self.dialect.loaded_dbapi.Error as exc:
+                from sqlalchemy.exc import DBAPIError
+
+                raise DBAPIError.instance(sql, params, exc, self.dialect.loaded_dbapi.Error,
+                                          dialect=self.dialect) from exc
+            return cursor
+        if params is None:
+            return connection.exec_driver_sql(sql)
+        return connection.exec_driver_sql(sql, params)
+
+    _cursor: Any = None
+    _cursor_owner: Any = None
 
     def render(self, construct: Any) -> str:
         """A statement as SQL text for this dialect, bound values inlined."""
@@ -163,6 +213,16 @@ class DialectImpl:
         """Write a SQL comment line to offline output (``-- text``)."""
         if self.as_sql and self.output is not None:
             self.output.write(f"-- {text}\n\n")
+
+    @property
+    def stub_metadata(self) -> Any:
+        """A ``MetaData`` of stub tables reused across operations (names only, for compiling DDL)."""
+        md = self.__dict__.get("_stub_metadata")
+        if md is None:
+            from sqlalchemy import MetaData
+
+            md = self.__dict__["_stub_metadata"] = MetaData()
+        return md
 
     def require_connection(self, what: str) -> Connection:
         """The live connection; offline, an :class:`OfflineError` explaining that ``what`` needs it."""
@@ -225,17 +285,19 @@ class DialectImpl:
         from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
 
         from mig.ddl.constructs import AddColumn
-        from mig.ddl.schemaobj import table
+        from mig.ddl.schemaobj import own, stub_table
 
-        tbl = table(op.table_name, op.column, schema=op.schema)
-        column = tbl.c[op.column.name]
+        tbl = stub_table(op.table_name, op.schema, self.stub_metadata)
+        column = own(op.column)
+        tbl.append_column(column, replace_existing=True)
         self.execute(AddColumn(op.table_name, column, schema=op.schema,
                                if_not_exists=bool(op.if_not_exists)))
         for fk in column.foreign_keys:
             if fk.constraint is not None and self.add_column_foreign_keys:
                 self._add_fk_for_column(fk.constraint, AddConstraint)
-        for index in tbl.indexes:
-            self.execute(CreateIndex(index))
+        for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
+            if any(c is column for c in index.columns):
+                self.execute(CreateIndex(index))
         dialect = self.dialect
         if column.comment is not None and dialect.supports_comments and not dialect.inline_comments:
             self.execute(SetColumnComment(column))
@@ -296,7 +358,7 @@ class DialectImpl:
         from mig.ddl.schemaobj import index
 
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
-                    **dict(op.kw))
+                    metadata=self.stub_metadata, **dict(op.kw))
         self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
 
     def drop_index(self, op: DropIndexOp) -> None:
@@ -304,7 +366,8 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import index
 
-        idx = index(op.index_name, op.table_name, (), schema=op.schema, **dict(op.kw))
+        idx = index(op.index_name, op.table_name, (), schema=op.schema, metadata=self.stub_metadata,
+                    **dict(op.kw))
         self.execute(DropIndex(idx, if_exists=bool(op.if_exists)))
 
     def create_unique_constraint(self, op: CreateUniqueConstraintOp) -> None:
@@ -408,6 +471,12 @@ class DialectImpl:
             return
         for inner in op.operations:
             self.run(inner)
+
+
+def _ddl_element_class() -> type:
+    from sqlalchemy.schema import ExecutableDDLElement
+
+    return ExecutableDDLElement
 
 
 def _text(sql: str) -> Any:

@@ -25,12 +25,12 @@ from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.types import NullType
 
 __all__ = [
-    "check_constraint", "column_for", "constraint_stub", "foreign_key", "index", "primary_key",
+    "check_constraint", "own", "stub_table", "column_for", "constraint_stub", "foreign_key", "index", "primary_key",
     "table", "unique_constraint",
 ]
 
 
-def _own(item: SchemaItem) -> SchemaItem:
+def own(item: Any) -> Any:
     """``item`` itself, or a copy if it already belongs to another table."""
     if isinstance(item, Column) and item.table is not None:
         return item._copy()
@@ -40,7 +40,7 @@ def _own(item: SchemaItem) -> SchemaItem:
 def table(name: str, *items: SchemaItem, schema: str | None = None, metadata: MetaData | None = None,
           **kw: Any) -> Table:
     """A ``Table`` holding ``items`` (columns copied when they already belong to a table)."""
-    return Table(name, metadata if metadata is not None else MetaData(), *(_own(i) for i in items),
+    return Table(name, metadata if metadata is not None else MetaData(), *(own(i) for i in items),
                  schema=schema, **kw)
 
 
@@ -124,10 +124,16 @@ def constraint_stub(name: str, table_name: str, type_: str | None, *,
     return cons
 
 
+def stub_table(name: str, schema: str | None, metadata: MetaData) -> Table:
+    """The stub ``Table`` of this name in ``metadata`` (created empty on first use)."""
+    return _stub(name, (), schema, metadata)
+
+
 def index(name: str | None, table_name: str | None, columns: Sequence[Any], *,
-          schema: str | None = None, unique: bool = False, **kw: Any) -> Index:
+          schema: str | None = None, unique: bool = False, metadata: MetaData | None = None,
+          **kw: Any) -> Index:
     """An ``Index`` on a stub table; ``columns`` are names or SQL expressions (``text()``)."""
-    tbl = _stub(table_name or "_mig_unknown", (), schema)
+    tbl = _stub(table_name or "_mig_unknown", (), schema, metadata)
     exprs: list[Any] = []
     for col in columns:
         if isinstance(col, str):

@@ -257,9 +257,9 @@ class MigrationContext:
             state.pop_operations(operations)
 
     def _script_function(self, script: Any, is_upgrade: bool) -> Callable[..., Any]:
-        env = self.environment
-        directory = getattr(env, "script", None)
-        module = directory.load_module(script) if directory is not None else None
+        from mig.runtime.loader import load_script_module
+
+        module = load_script_module(script)
         name = "upgrade" if is_upgrade else "downgrade"
         fn = getattr(module, name, None)
         if fn is None:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mig.runtime")
 
+_SENTINEL = "__mig_value__"
+
 #: Width of ``version_num``, as in Alembic (revision ids are short hex strings or chosen names).
 VERSION_NUM_LENGTH = 32
 
@@ -57,9 +59,12 @@ class VersionTable:
         self.table = version_table(name, schema)
         col = self.table.c.version_num
         self._update = update(self.table).values(version_num=bindparam("new")).where(col == bindparam("old"))
-        self._insert = insert(self.table)
+        self._insert = insert(self.table).values(version_num=bindparam("new"))
         self._delete = delete(self.table).where(col == bindparam("old"))
         self._exists: bool | None = None
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._templates: dict[str, str] = {}
+        self._literal: Any = None
 
     @property
     def qualified_name(self) -> str:
@@ -108,28 +113,62 @@ class VersionTable:
         for new in added:
             self._do_insert(new)
 
-    def _do_update(self, old: str, new: str) -> None:
+    # Each statement is compiled once per run: online as driver SQL with parameters, offline
+    # as text with placeholders for the literal values.
+
+    def _online(self, key: str, stmt: Any) -> tuple[str, tuple[str, ...] | None]:
+        found = self._compiled.get(key)
+        if found is None:
+            compiled = stmt.compile(dialect=self.impl.dialect)
+            order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+            found = self._compiled[key] = (str(compiled), order)
+        return found
+
+    def _run(self, key: str, stmt: Any, values: dict[str, str]) -> Any:
+        sql, order = self._online(key, stmt)
+        params: Any = tuple(values[name] for name in order) if order is not None else values
+        return self.impl.execute_driver_sql(sql, params)
+
+    def _offline(self, key: str, values: dict[str, str]) -> None:
+        template = self._templates.get(key)
         impl = self.impl
-        if impl.as_sql:
-            impl.execute(update(self.table).values(version_num=new).where(self.table.c.version_num == old))
+        if template is None:
+            table, col = self.table, self.table.c.version_num
+            stmt: Any
+            if key == "update":
+                stmt = update(table).values(version_num=f"{_SENTINEL}new").where(col == f"{_SENTINEL}old")
+            elif key == "delete":
+                stmt = delete(table).where(col == f"{_SENTINEL}old")
+            else:
+                stmt = insert(table).values(version_num=f"{_SENTINEL}new")
+            template = self._templates[key] = impl.render(stmt)
+        literal = self._literal
+        if literal is None:
+            literal = self._literal = String().literal_processor(impl.dialect) or (lambda v: f"'{v}'")
+        sql = template
+        for name, value in values.items():
+            sql = sql.replace(f"'{_SENTINEL}{name}'", literal(value))
+        impl.emit(sql)
+
+    def _do_update(self, old: str, new: str) -> None:
+        if self.impl.as_sql:
+            self._offline("update", {"new": new, "old": old})
             return
-        result = impl.execute(self._update, {"new": new, "old": old})
+        result = self._run("update", self._update, {"new": new, "old": old})
         self._check(result, f"update version row {old!r} to {new!r}")
 
     def _do_delete(self, old: str) -> None:
-        impl = self.impl
-        if impl.as_sql:
-            impl.execute(delete(self.table).where(self.table.c.version_num == old))
+        if self.impl.as_sql:
+            self._offline("delete", {"old": old})
             return
-        result = impl.execute(self._delete, {"old": old})
+        result = self._run("delete", self._delete, {"old": old})
         self._check(result, f"delete version row {old!r}")
 
     def _do_insert(self, new: str) -> None:
-        impl = self.impl
-        if impl.as_sql:
-            impl.execute(insert(self.table).values(version_num=new))
+        if self.impl.as_sql:
+            self._offline("insert", {"new": new})
             return
-        impl.execute(self._insert, {"version_num": new})
+        self._run("insert", self._insert, {"new": new})
 
     def delete_all(self) -> None:
         self.impl.execute(delete(self.table))

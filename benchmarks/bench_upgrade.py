@@ -1,0 +1,263 @@
+"""``upgrade head`` on SQLite and ``upgrade base:head --sql``: mig, Alembic and raw SQL side by side.
+
+A generated linear chain of revisions (each creates a small table, adds a
+column, creates an index or inserts a row) is written twice, as an Alembic
+project and as a mig project whose scripts differ only in ``alembic`` ->
+``mig``. Each round, interleaved:
+
+- ``mig``: ``mig.command.upgrade(config, "head")`` on a fresh SQLite file;
+- ``alembic``: ``alembic.command.upgrade(config, "head")`` on a fresh file;
+- ``raw``: the same statements (mig's ``--sql`` output, identical DDL)
+  executed with the ``sqlite3`` module in one transaction.
+
+Every measurement runs in a fresh interpreter with the libraries already
+imported, and times only the command (the import of SQLAlchemy and of each
+tool is start-up, measured by bench_startup.py). The offline part times
+``upgrade base:head --sql`` for both tools at a larger chain. The median of
+the rounds is reported; both tools run under the same
+``PYTHONDONTWRITEBYTECODE`` setting, which is printed.
+
+    uv run python benchmarks/bench_upgrade.py [--revisions 1000] [--sql-revisions 5000] [--rounds 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ALEMBIC_ENV = '''\
+from sqlalchemy import engine_from_config, pool
+from alembic import context
+
+config = context.config
+
+
+def run_migrations_offline():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True,
+                      dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
+                                     prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
+'''
+
+SCRIPT = '''\
+"""step {n}
+
+Revision ID: {rev}
+Revises: {down}
+"""
+import sqlalchemy as sa
+from {tool} import op
+
+revision = {rev!r}
+down_revision = {down!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+{upgrade}
+
+
+def downgrade():
+    pass
+'''
+
+
+def _rev(n: int) -> str:
+    return f"{n:012x}"
+
+
+def _body(n: int) -> str:
+    base = n - n % 4
+    table = f"t_{base}"
+    kind = n % 4
+    if kind == 0:
+        return (f'op.create_table("{table}", sa.Column("id", sa.Integer, primary_key=True),\n'
+                f'                sa.Column("name", sa.String(50), nullable=False),\n'
+                f'                sa.Column("created", sa.DateTime))')
+    if kind == 1:
+        return f'op.add_column("{table}", sa.Column("extra", sa.Integer, server_default="0"))'
+    if kind == 2:
+        return f'op.create_index("ix_{table}_name", "{table}", ["name"])'
+    return f'op.execute("INSERT INTO {table} (id, name) VALUES (1, \'row {n}\')")'
+
+
+def generate(root: Path, revisions: int) -> dict[str, Path]:
+    """Write the Alembic and the mig project under ``root``; return their folders."""
+    projects = {}
+    for tool in ("alembic", "mig"):
+        folder = root / tool
+        versions = folder / "migrations" / "versions"
+        versions.mkdir(parents=True)
+        env = ALEMBIC_ENV if tool == "alembic" else ALEMBIC_ENV.replace("from alembic", "from mig")
+        (folder / "migrations" / "env.py").write_text(env)
+        for n in range(revisions):
+            down = _rev(n - 1) if n else None
+            (versions / f"{_rev(n)}_step_{n}.py").write_text(SCRIPT.format(
+                n=n, rev=_rev(n), down=down, tool=tool,
+                upgrade=textwrap.indent(_body(n), "    ")))
+        if tool == "mig":
+            (folder / "mig.toml").write_text(
+                '[mig]\nscript_location = "migrations"\nurl = "sqlite:///bench.db"\n')
+        projects[tool] = folder
+    return projects
+
+
+# Each measurement runs in a child interpreter: imports first (not timed), then the command.
+CHILD = r'''
+import io, os, sys, time
+tool, folder, what = sys.argv[1], sys.argv[2], sys.argv[3]
+os.chdir(folder)
+db = os.path.join(folder, "bench.db")
+if os.path.exists(db):
+    os.remove(db)
+url = "sqlite:///" + db
+import sqlalchemy
+if tool == "raw":
+    import sqlite3
+    sql = open(os.path.join(folder, "script.sql")).read()
+    start = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(sql)
+    conn.close()
+elif tool == "mig":
+    from mig import command
+    from mig.config import Config
+    import mig.runtime.environment, mig.runtime.migration, mig.operations, mig.revision.directory
+    config = Config.load(cwd=folder)
+    config.options["url"] = url
+    config.output_buffer = io.StringIO()
+    start = time.perf_counter()
+    if what == "sql":
+        command.upgrade(config, "base:head", sql=True)
+    else:
+        command.upgrade(config, "head")
+else:
+    from alembic import command
+    from alembic.config import Config
+    config = Config(output_buffer=io.StringIO())
+    config.set_main_option("script_location", os.path.join(folder, "migrations"))
+    config.set_main_option("sqlalchemy.url", url)
+    start = time.perf_counter()
+    if what == "sql":
+        command.upgrade(config, "base:head", sql=True)
+    else:
+        command.upgrade(config, "head")
+print(time.perf_counter() - start)
+'''
+
+
+def measure(tool: str, folder: Path, what: str) -> float:
+    out = subprocess.run([sys.executable, "-c", CHILD, tool, str(folder), what], check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def raw_script(mig_folder: Path) -> str:
+    """mig's offline output for the chain: the statements ``upgrade head`` runs, in one transaction."""
+    import io
+
+    from mig import command
+    from mig.config import Config
+
+    config = Config.load(cwd=mig_folder)
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "base:head", sql=True)
+    return str(config.output_buffer.getvalue())
+
+
+def check_result(folder: Path, revisions: int) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "bench.db")
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    version = conn.execute(f"SELECT version_num FROM {'alembic' if folder.name == 'alembic' else 'mig'}"
+                           "_version").fetchall()
+    conn.close()
+    assert tables == (revisions + 3) // 4 + 1, tables
+    assert version == [(_rev(revisions - 1),)], version
+
+
+def run(label: str, tools: dict[str, Path], what: str, rounds: int) -> dict[str, float]:
+    for tool, folder in tools.items():  # warm-up: OS cache, .pyc files where allowed
+        measure(tool, folder, what)
+    times: dict[str, list[float]] = {tool: [] for tool in tools}
+    for _ in range(rounds):
+        for tool, folder in tools.items():
+            times[tool].append(measure(tool, folder, what))
+    medians = {tool: statistics.median(values) for tool, values in times.items()}
+    print(label)
+    for tool, value in medians.items():
+        print(f"  {tool:8} median {value * 1000:8.1f} ms  "
+              f"(min {min(times[tool]) * 1000:.1f}, max {max(times[tool]) * 1000:.1f})")
+    return medians
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--revisions", type=int, default=1000)
+    parser.add_argument("--sql-revisions", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects")
+    ns = parser.parse_args()
+    rounds = max(ns.rounds, 9)
+    setting = os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"
+    print(f"{rounds} interleaved rounds, PYTHONDONTWRITEBYTECODE={setting}, "
+          f"Python {sys.version.split()[0]}")
+    root = Path(tempfile.mkdtemp(prefix="mig-bench-upgrade-"))
+    ok = True
+    try:
+        online = generate(root / "online", ns.revisions)
+        raw_folder = root / "online" / "raw"
+        raw_folder.mkdir()
+        (raw_folder / "script.sql").write_text(raw_script(online["mig"]))
+        for tool in ("mig", "alembic"):
+            measure(tool, online[tool], "online")
+            check_result(online[tool], ns.revisions)
+        medians = run(f"upgrade head, {ns.revisions} revisions, SQLite file",
+                      {"mig": online["mig"], "alembic": online["alembic"], "raw": raw_folder},
+                      "online", rounds)
+        vs_alembic = medians["alembic"] / medians["mig"]
+        vs_raw = medians["mig"] / medians["raw"]
+        print(f"  mig is {vs_alembic:.2f}x faster than alembic (target >= 2x); "
+              f"{vs_raw:.2f}x the raw script's time (target <= 1.5x)")
+        ok &= vs_alembic >= 2 and vs_raw <= 1.5
+
+        offline = generate(root / "offline", ns.sql_revisions)
+        medians = run(f"upgrade base:head --sql, {ns.sql_revisions} revisions",
+                      {"mig": offline["mig"], "alembic": offline["alembic"]}, "sql", rounds)
+        vs_alembic = medians["alembic"] / medians["mig"]
+        print(f"  mig is {vs_alembic:.2f}x faster than alembic (target >= 4x)")
+        ok &= vs_alembic >= 4
+    finally:
+        if ns.keep:
+            print(f"projects kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
