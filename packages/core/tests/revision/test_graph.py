@@ -121,7 +121,8 @@ def test_docstring_message_and_create_date(project):
     assert script.message == "create account table"
     assert script.create_date is not None and script.create_date.year == 2024
     assert script.create_date.microsecond == 123456
-    assert "Revision ID: aaaa" in script.doc
+    assert "Revision ID: aaaa" in script.longdoc
+    assert script.doc == "create account table"
 
 
 def test_several_version_locations(project):

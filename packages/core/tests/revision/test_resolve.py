@@ -165,3 +165,11 @@ def test_history_ranges(branched, project):
         sd.walk_range("dddd4444:cccc3333")
     with pytest.raises(RangeNotAncestorError):
         sd.walk_range("ffff6666:dddd4444")
+
+
+def test_history_range_with_current(branched, project):
+    sd = project.sd()
+    assert [s.revision for s in sd.walk_range("current:", current=["eeee5555"])] == [
+        "ffff6666", "eeee5555"]
+    assert [s.revision for s in sd.walk_range(":current", current=["bbbb2222"])] == [
+        "bbbb2222", "aaaa1111"]

@@ -204,12 +204,16 @@ class ScriptDirectory:
         return _plan.plan_stamp(self.revision_map, current, targets, purge)
 
     def walk(self, upper: str = "heads", lower: str = "base", current: Iterable[str] = ()) -> Iterator[Script]:
-        """Scripts from ``upper`` down to ``lower`` (both included), newest first."""
+        """Scripts from ``upper`` down to ``lower`` (both included), newest first.
+
+        ``current`` (the version rows) serves relative ends (``-2``) and ``current``.
+        """
         rmap = self.revision_map
-        uppers = rmap.resolve(upper, current)
+        rows = tuple(current)
+        uppers = rows if upper == "current" else rmap.resolve(upper, rows)
         members = rmap.ancestors(uppers)
         if lower not in ("base", ""):
-            lowers = rmap.resolve(lower, current)
+            lowers = rows if lower == "current" else rmap.resolve(lower, rows)
             if lowers:
                 above = rmap.descendants(lowers)
                 for low in lowers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,14 +21,29 @@ class Script:
     ``branch_labels``) are filled in by :class:`~mig.revision.graph.RevisionMap`.
     """
 
-    __slots__ = ("_children", "_downs", "_file", "_parents", "_path", "branch_labels",
-                 "declared_branch_labels", "dependencies", "dependents", "depends_on", "doc",
-                 "down_revision", "location", "nextrev", "revision")
+    __slots__ = (
+        "_children",
+        "_downs",
+        "_file",
+        "_parents",
+        "_path",
+        "branch_labels",
+        "declared_branch_labels",
+        "dependencies",
+        "dependents",
+        "depends_on",
+        "down_revision",
+        "location",
+        "longdoc",
+        "nextrev",
+        "revision",
+    )
 
     revision: str
     #: ``down_revision`` exactly as the script declares it: ``None``, an id, or a tuple (a merge).
     down_revision: str | tuple[str, ...] | None
-    doc: str
+    #: The whole docstring, stripped.
+    longdoc: str
     #: Labels the script itself declares.
     declared_branch_labels: tuple[str, ...]
     #: ``depends_on`` as declared (ids or branch labels).
@@ -57,7 +73,7 @@ class Script:
             self._downs = tuple(down_revision)
         self._file = os.fspath(path)
         self._path: Path | None = None
-        self.doc = doc
+        self.longdoc = doc
         self.declared_branch_labels = declared_branch_labels
         self.depends_on = depends_on
         self.dependencies = ()
@@ -112,17 +128,18 @@ class Script:
     # -- documentation -------------------------------------------------------
 
     @property
-    def message(self) -> str:
-        """The first paragraph of the docstring, on one line."""
-        return message_of(self.doc)
+    def doc(self) -> str:
+        """The first paragraph of the docstring (as Alembic's ``Script.doc``)."""
+        return re.split(r"\n\s*\n", self.longdoc, maxsplit=1)[0] if self.longdoc else ""
 
     @property
-    def longdoc(self) -> str:
-        return self.doc
+    def message(self) -> str:
+        """The first paragraph of the docstring, on one line."""
+        return message_of(self.longdoc)
 
     @property
     def create_date(self) -> datetime | None:
-        return create_date_of(self.doc)
+        return create_date_of(self.longdoc)
 
     @property
     def module_name(self) -> str:
