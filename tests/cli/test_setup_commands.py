@@ -120,3 +120,25 @@ def test_usage_errors_exit_2(mig: Mig) -> None:
     assert "No such command 'nosuchcommand'" in result.stderr
     result = mig("history", "--bogus")
     assert result.returncode == 2
+
+
+def test_a_broken_plugin_is_reported_and_the_rest_work(mig: Mig, tmp_path) -> None:
+    site = tmp_path / "site"
+    dist = site / "broken_plugin-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[mig]\nbroken = nosuchmodule_xyz.plugin\n")
+    env = {"PYTHONPATH": str(site), "PYTHONWARNINGS": ""}
+    result = mig("plugins", env=env, real=True)
+    assert result.returncode == 0, result
+    assert result.stderr == (
+        "mig: warning: mig plugin 'broken' from broken-plugin failed to load (ModuleNotFoundError: "
+        "No module named 'nosuchmodule_xyz'); continuing without it. Reinstall it or set "
+        "MIG_PLUGINS to skip it.\n")
+    row = next(line for line in result.stdout.splitlines() if line.startswith("broken "))
+    assert row.split() == ["broken", "broken-plugin", "0.1", "failed"]
+    data = json.loads(mig("plugins", "--json", env=env, real=True, ok=True).stdout)
+    broken = {p["name"]: p for p in data["plugins"]}["broken"]
+    assert broken["status"] == "failed"
+    assert broken["error"] == "ModuleNotFoundError: No module named 'nosuchmodule_xyz'"
+    assert mig("list-templates", env=env, real=True, ok=True).stdout.startswith("Available templates:")

@@ -99,6 +99,18 @@ def cli(ctx: click.Context, config_path: str | None, x_arguments: tuple[str, ...
     state.setup_logging()
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """mig's own warnings (a plugin that failed to load ...) as one line ``mig: warning: ...``."""
+    if category is RuntimeWarning and str(message).startswith("mig "):
+        click.echo(f"mig: warning: {message}", err=True)
+        return
+    import warnings
+
+    warnings._showwarnmsg_impl(  # type: ignore[attr-defined]
+        warnings.WarningMessage(message, category, filename, lineno, file, line))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the CLI and turn every failure into one line and an exit status."""
     sys.exit(run(argv))
@@ -106,8 +118,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run ``mig`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    import warnings
+
     args = list(sys.argv[1:] if argv is None else argv)
     CliState.current = None
+    previous_showwarning = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         result = cli.main(args=args, prog_name="mig", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -130,6 +146,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         show_traceback = state.traceback if state is not None else "--traceback" in args
         return report(exc, traceback=show_traceback)
     finally:
+        warnings.showwarning = previous_showwarning
         if CliState.current is not None:
             CliState.current.close()
     return result if isinstance(result, int) else 0

@@ -84,6 +84,3 @@ def plugins(as_json: bool) -> None:
         cells = [row[n].ljust(widths[n]) for n in range(3)]
         status = row[3] if index == 0 else click.style(row[3], fg=colours.get(row[3]))
         click.echo("  ".join([*cells, status]).rstrip())
-    for info in infos:
-        if info.error:
-            click.echo(f"{info.name}: {info.error}", err=True)
