@@ -6,8 +6,6 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from mig import ops
 from mig.ddl.constructs import (
     AddColumn,
@@ -20,6 +18,7 @@ from mig.ddl.constructs import (
     RenameTable,
 )
 from mig.ddl.impl import DialectImpl
+from sqlalchemy.dialects import postgresql
 
 
 def _sql(*operations, dialect=None):
@@ -110,7 +109,7 @@ def test_offline_execute_with_parameters_is_refused():
     from mig.errors import OfflineError
 
     impl = DialectImpl(postgresql.dialect(), as_sql=True, output=io.StringIO())
-    with pytest.raises(OfflineError, match="op.inline_literal"):
+    with pytest.raises(OfflineError, match=r"op\.inline_literal"):
         impl.execute(sa.text("SELECT :x"), {"x": 1})
     with pytest.raises(OfflineError, match="--sql mode"):
         impl.require_connection("reflecting the table")
