@@ -138,13 +138,21 @@ def test_recreate_always_keeps_rows_constraints_and_references(server, names):
         conn.exec_driver_sql(f"INSERT INTO {p} (title, v) VALUES ('e', -1)")
 
 
-def test_recreate_always_constraints_created_and_dropped(server, names):
+def test_recreate_always_constraints_and_comments(server, names):
     p, c = names["p"], names["c"]
     setup_tables(server, p, c)
     run_batch(server, p, DropConstraintOp(f"uq_{p}_name", p, type_="unique"),
-              CreateUniqueConstraintOp(f"uq_{p}_name_v", p, ("name", "v")))
+              CreateUniqueConstraintOp(f"uq_{p}_name_v", p, ("name", "v")),
+              AlterColumnOp(p, "v", comment="the value"),
+              table_kwargs={"comment": "parents"})
     assert snapshot(server, p)["uniques"] == [(f"uq_{p}_name_v", ("name", "v"))]
-    assert rows(server, f"SELECT count(*) FROM {p}") == [(3,)]
+    assert rows(server, f"SELECT * FROM {p} ORDER BY id") == [
+        (1, "a", Decimal("1.50"), None, "e1"), (2, "b", Decimal("2.00"), 1, None),
+        (3, "c", Decimal("3.25"), 1, "e3")]
+    with server.connect() as conn:
+        insp = sa.inspect(conn)
+        assert {col["name"]: col.get("comment") for col in insp.get_columns(p)}["v"] == "the value"
+        assert insp.get_table_comment(p)["text"] == "parents"
 
 
 def test_recreate_always_failure_leaves_table_and_rows_unchanged(server, names):
