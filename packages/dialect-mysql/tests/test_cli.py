@@ -43,6 +43,7 @@ def test_cli_run_with_a_failure_midway(tmp_path: Path, mysql_url: str, conn: sa.
     project.mkdir()
     assert _mig(project, mysql_url, "init", "migrations").returncode == 0
     previous = None
+    files: dict[str, str] = {}
     for rev, (up, down) in BODIES.items():
         args = ["revision", "-m", f"step {rev}", "--rev-id", rev]
         made = _mig(project, mysql_url, *args)
@@ -53,13 +54,14 @@ def test_cli_run_with_a_failure_midway(tmp_path: Path, mysql_url: str, conn: sa.
         text = text.replace("def upgrade() -> None:\n    pass", f"def upgrade() -> None:\n    {up}")
         text = text.replace("def downgrade() -> None:\n    pass", f"def downgrade() -> None:\n    {down}")
         path.write_text(text)
+        files[rev] = path.name
         previous = rev
 
     failed = _mig(project, mysql_url, "upgrade", "head")
     assert failed.returncode == 1
     line = failed.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
-        r"mig: error: upgrade c3 \(c3_step_c3\.py\) failed: IntegrityError: \(1048, .*label.*\); "
+        rf"mig: error: upgrade c3 \({re.escape(files['c3'])}\) failed: IntegrityError: \(1048, .*label.*\); "
         r"statement: INSERT INTO gadget \(id, label\) VALUES \(1, NULL\)", line), line
     current = _mig(project, mysql_url, "current")
     assert current.returncode == 0 and current.stdout.split()[0] == "b2", current
