@@ -33,10 +33,8 @@ def _start(script: Any, start: str) -> tuple[str, ...]:
 
 
 def _run(config: Config, script: Any, plan: Any, **kw: Any) -> Any:
-    from mig import plugins
     from mig.runtime.environment import run_env
 
-    plugins.configure(config)
     return run_env(config, plan, script=script, **kw)
 
 

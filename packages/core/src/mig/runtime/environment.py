@@ -83,6 +83,7 @@ class EnvironmentContext:
             if local.is_file():
                 module = _import_file(local, "mig_plugins")
                 self._local_plugins.append(plugins.register_local_module(str(local), module))
+            plugins.configure(self.config)
             self._env_module = _new_module(env_path, "env")
             _exec_file(env_path, self._env_module)
 
