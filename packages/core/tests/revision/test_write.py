@@ -172,9 +172,9 @@ def test_history_show_edit(project):
 
 
 def test_autogenerate_needs_the_plugin(project):
-    if plugins.has_implementations("mig_autogen_revision"):
+    if plugins.has_implementations("mig_autogenerate"):
         pytest.skip("mig-autogen provides autogenerate in this environment")
-    with pytest.raises(CommandError, match="pip install mig-autogen"):
+    with pytest.raises(CommandError, match="mig-autogen"):
         command.revision(project.config, message="x", autogenerate=True)
     assert list(project.versions.glob("*.py")) == []
 

@@ -16,8 +16,8 @@ from mig.revision.script import Script
 if TYPE_CHECKING:
     from mig.config import Config
 
-#: The hook a plugin implements to fill a new script from a comparison (mig-autogen).
-AUTOGEN_HOOK = "mig_autogen_revision"
+#: The decide hook that turns autogenerate's operations into script text (owned by mig-autogen).
+RENDER_HOOK = "mig_autogen_render_operations"
 
 
 def _directory(config: Config) -> ScriptDirectory:
@@ -34,25 +34,44 @@ def _after_write(config: Config, script: Script) -> None:
         run_post_write_hooks(hooks, script.path, cwd=config.root)
 
 
-def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str | Sequence[str],
-                  message: str | None) -> dict[str, Any]:
-    """Ask the autogenerate plugin for ``upgrades`` / ``downgrades`` / ``imports``."""
-    from mig import plugins
+def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> dict[str, Any]:
+    """Run env.py online, ask ``mig_autogenerate`` for operations, render them for the template.
 
-    try:
-        available = plugins.has_implementations(AUTOGEN_HOOK)
-    except Exception:
-        available = False
-    if not available:
+    The comparison is the ``mig_autogenerate`` hook (see :mod:`mig.autogen_seam`);
+    turning operations into ``upgrades`` / ``downgrades`` / ``imports`` text is
+    the ``mig_autogen_render_operations`` decide hook, both provided by mig-autogen.
+    """
+    from mig import plugins
+    from mig.autogen_seam import HOOK, require_autogenerate
+
+    require_autogenerate("revision --autogenerate")
+    if sql:
+        raise CommandError("--autogenerate compares with a live database; it cannot run with --sql")
+    if not plugins.has_implementations(RENDER_HOOK):
         raise CommandError(
-            "autogenerate needs the mig-autogen plugin: pip install mig-autogen "
-            "(or write the revision by hand: drop --autogenerate)")
-    template_args: dict[str, Any] = {}
-    result = plugins.decide(AUTOGEN_HOOK, config=config, script_directory=sd,
-                            template_args=template_args, head=head, sql=sql, message=message)
-    if result:
-        template_args.update(result)
-    return template_args
+            f"autogenerate found a comparison plugin but none renders scripts ({RENDER_HOOK}); "
+            f"install or upgrade mig-autogen: pip install -U mig-autogen")
+    expected = set(sd.revision_map.resolve(head)) if head != "base" else set()
+    found: list[Any] = []
+
+    def plan(heads: Sequence[str], ctx: Any) -> list[Any]:
+        if set(heads) != expected:
+            raise CommandError(
+                f"the database is not up to date (it is at {', '.join(sorted(heads)) or 'base'}, "
+                f"the new revision builds on {', '.join(sorted(expected)) or 'base'}); run "
+                f"`mig upgrade` first")
+        metadata = ctx.opts.get("target_metadata") if hasattr(ctx, "opts") else None
+        if metadata is None:
+            metadata = config.load_target_metadata()
+        found.append(plugins.decide(HOOK, migration_context=ctx, metadata=metadata, config=config))
+        return []
+
+    from mig.runtime.environment import run_env
+
+    run_env(config, plan, script=sd, create_version_table=False)
+    operations = [op for result in found if result for op in result]
+    rendered = plugins.decide(RENDER_HOOK, operations=operations, config=config)
+    return dict(rendered or {})
 
 
 def revision(config: Config, message: str | None = None, autogenerate: bool = False,
@@ -62,13 +81,15 @@ def revision(config: Config, message: str | None = None, autogenerate: bool = Fa
              ) -> Script | list[Script]:
     """Write a new revision script (``mig revision``) and return it.
 
-    With ``autogenerate``, the ``mig_autogen_revision`` hook (mig-autogen)
-    fills in the operations; without that plugin it is an error saying what to install.
+    With ``autogenerate``, env.py runs online, the ``mig_autogenerate`` hook
+    compares models and database and ``mig_autogen_render_operations`` renders
+    the result (both from mig-autogen); without the plugin it is an error
+    saying what to install.
     """
     sd = _directory(config)
     template_args: dict[str, Any] = {}
     if autogenerate:
-        template_args = _autogen_args(config, sd, sql, head, message)
+        template_args = _autogen_args(config, sd, sql, head)
     script = sd.generate_revision(
         message, head=head, splice=splice, branch_labels=branch_label,
         version_path=version_path, rev_id=rev_id, depends_on=depends_on,

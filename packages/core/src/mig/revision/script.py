@@ -25,6 +25,7 @@ class Script:
         "_children",
         "_downs",
         "_file",
+        "_mig_module",
         "_parents",
         "_path",
         "branch_labels",

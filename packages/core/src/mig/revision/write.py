@@ -211,7 +211,7 @@ def generate_revision(sd: ScriptDirectory, message: str | None, *, head: str | S
     text = render_template(sd.template_path, values)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    log.info("wrote %s", path)
+    log.debug("wrote %s", path)
     try:
         script = sd.refresh().script(rev)
     except Exception:
