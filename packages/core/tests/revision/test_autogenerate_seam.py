@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from mig import command, hookimpl, hookspec, plugins
 from mig.errors import CommandError
 
@@ -66,7 +65,7 @@ def test_autogenerate_through_plugins(autogen_project):
 
 
 def test_autogenerate_needs_an_up_to_date_database(autogen_project):
-    project, fake = autogen_project
+    project, _fake = autogen_project
     command.revision(project.config, message="by hand", rev_id="aaaa")
     with pytest.raises(CommandError, match="not up to date"):
         command.revision(project.config, message="auto", autogenerate=True, rev_id="bbbb")
