@@ -237,3 +237,13 @@ def test_generate_revision_directly(project):
                                                  "imports": "import json"})
     text = script.path.read_text()
     assert "    op.create_table('t')\n" in text and "\nimport json\n" in text
+
+
+def test_file_template_with_folders(project):
+    project.options["file_template"] = "%(year)d/%(rev)s_%(slug)s"
+    with pytest.raises(ConfigError, match="recursive_version_locations"):
+        command.revision(project.config, rev_id="aaaa", message="x")
+    project.options["recursive_version_locations"] = True
+    script = command.revision(project.config, rev_id="aaaa", message="x")
+    assert script.path.parent.parent == project.versions
+    assert [s.revision for s in command.heads(project.config)] == ["aaaa"]

@@ -192,6 +192,10 @@ def generate_revision(sd: ScriptDirectory, message: str | None, *, head: str | S
     create_date = _now(sd.timezone)
     name = file_name(sd.file_template, rev, message, create_date, sd.truncate_slug_length)
     path = location / name
+    if len(Path(name).parts) > 1 and not sd.recursive:
+        raise ConfigError(
+            f"file_template {sd.file_template!r} puts scripts in sub-folders ({name}); set "
+            f"recursive_version_locations = true so that mig finds them")
     if path.exists():
         raise CommandError(f"{path} already exists; change the message or file_template")
     values: dict[str, Any] = {
