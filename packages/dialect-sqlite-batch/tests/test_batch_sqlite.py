@@ -516,3 +516,43 @@ def test_big_tables_copy_in_chunks_and_report_progress(engine):
     assert [e[0] for e in recorder.events] == sorted(e[0] for e in recorder.events)
     assert rows(engine, "SELECT count(*), min(id), max(id), sum(length(v)) FROM big") == [
         (2500, 3, 7500, sum(len(f"v{i}") for i in range(1, 2501)))]
+
+
+def test_rename_in_a_copy_follows_views_triggers_and_keys_of_other_tables(engine):
+    setup(engine,
+          "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE, n INTEGER)",
+          "CREATE TABLE child (id INTEGER PRIMARY KEY, pcode TEXT REFERENCES parent (code))",
+          "CREATE TABLE log (msg TEXT)",
+          "CREATE VIEW v_codes AS SELECT code FROM parent",
+          "CREATE TRIGGER tr_parent AFTER INSERT ON parent BEGIN INSERT INTO log VALUES (new.code); END",
+          "INSERT INTO parent VALUES (1, 'a', 5), (2, 'b', 6)", "INSERT INTO child VALUES (10, 'a')")
+    run_batch(engine, "parent", AlterColumnOp("parent", "code", new_column_name="ref"),
+              AlterColumnOp("parent", "n", type_=sa.BigInteger(), nullable=False))
+    sql = {r[1]: r[2] for r in master(engine)}
+    assert 'REFERENCES parent ("ref")' in sql["child"] or "REFERENCES parent (ref)" in sql["child"]
+    assert sql["v_codes"] == "CREATE VIEW v_codes AS SELECT ref FROM parent"
+    assert "new.\"ref\"" in sql["tr_parent"] or "new.ref" in sql["tr_parent"]
+    assert columns(engine, "parent") == [("id", "INTEGER", True, None), ("ref", "TEXT", True, None),
+                                         ("n", "BIGINT", False, None)]
+    assert inspect(engine, "parent", "unique_constraints") == [{"name": None, "column_names": ["ref"]}]
+    setup(engine, "INSERT INTO parent VALUES (3, 'c', 7)")
+    assert rows(engine, "SELECT * FROM log") == [("a",), ("b",), ("c",)]  # a, b: inserted at setup
+    assert rows(engine, "SELECT * FROM v_codes ORDER BY 1") == [("a",), ("b",), ("c",)]
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.exec_driver_sql("INSERT INTO child VALUES (11, 'b')")
+        with pytest.raises(sa.exc.IntegrityError):
+            conn.exec_driver_sql("INSERT INTO child VALUES (12, 'zz')")
+        conn.rollback()
+
+
+def test_generated_columns_and_collations_survive_a_copy(engine):
+    setup(engine, "CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20) COLLATE NOCASE, "
+                  "twice INTEGER GENERATED ALWAYS AS (id * 2) VIRTUAL, note TEXT)",
+          "INSERT INTO t (id, name, note) VALUES (1, 'Ann', 'x'), (2, 'bob', 'y')")
+    run_batch(engine, "t", DropColumnOp("t", "note"), recreate="always")
+    sql = rows(engine, "SELECT sql FROM sqlite_master WHERE name = 't'")[0][0]
+    assert 'COLLATE "NOCASE"' in sql or "COLLATE NOCASE" in sql
+    assert "GENERATED ALWAYS AS (id * 2) VIRTUAL" in sql
+    assert rows(engine, "SELECT id, name, twice FROM t WHERE name = 'ANN'") == [(1, "Ann", 2)]
+    assert rows(engine, "SELECT * FROM t ORDER BY id") == [(1, "Ann", 2), (2, "bob", 4)]

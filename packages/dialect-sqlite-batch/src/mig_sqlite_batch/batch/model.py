@@ -121,7 +121,8 @@ class TableModel:
 
     def copied_columns(self) -> list[ColumnSpec]:
         """Columns filled from the old table, in the new table's order."""
-        return [c for c in self.columns if c.source is not None or c.using is not None]
+        return [c for c in self.columns
+                if (c.source is not None or c.using is not None) and c.computed is None]
 
 
 _IDENT = r"(?<![\w$])(?:\"{0}\"|`{0}`|\[{0}\]|{0})(?![\w$])"

@@ -64,7 +64,8 @@ def model_from_table(table: Table) -> TableModel:
     for col in table.columns:
         model.columns.append(ColumnSpec(
             name=col.name, type=col.type, nullable=bool(col.nullable),
-            server_default=col.server_default, comment=col.comment,
+            server_default=None if col.computed is not None or col.identity is not None
+            else col.server_default, comment=col.comment,
             autoincrement=col.autoincrement, computed=col.computed, identity=col.identity,
             source=col.name,
         ))
@@ -180,6 +181,7 @@ def sqlite_extras(conn: Connection, name: str, schema: str | None, model: TableM
         model.kwargs["sqlite_autoincrement"] = True
     if not reflected:
         return extras
+    _collations(extras.table_sql, model)
     # Foreign key actions (inline REFERENCES ... ON DELETE are not always reflected).
     fk_rows = conn.exec_driver_sql(f"PRAGMA {prefix}foreign_key_list({_quote(name)})").fetchall()
     groups: dict[int, list[Any]] = {}
@@ -219,6 +221,55 @@ def sqlite_extras(conn: Connection, name: str, schema: str | None, model: TableM
                                            unique=sql.lstrip().upper().startswith("CREATE UNIQUE"),
                                            sql=sql, columns=None))
     return extras
+
+
+def table_body_parts(sql: str) -> list[str]:
+    """The comma-separated parts of a CREATE TABLE's body (columns and table constraints)."""
+    start = sql.find("(")
+    parts: list[str] = []
+    depth, quote, current = 0, "", []
+    for ch in sql[start + 1:] if start >= 0 else "":
+        if quote:
+            current.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"`[":
+            quote = "]" if ch == "[" else ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return parts
+
+
+_COLLATE = re.compile(r"\bCOLLATE\s+(\"[^\"]+\"|'[^']+'|`[^`]+`|\[[^\]]+\]|\w+)", re.IGNORECASE)
+
+
+def _collations(table_sql: str, model: TableModel) -> None:
+    """Column collations (``name TEXT COLLATE NOCASE``), which SQLAlchemy does not reflect."""
+    by_name = {c.name.lower(): c for c in model.columns}
+    for part in table_body_parts(table_sql):
+        m = re.match(r"\s*(\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|[^\s]+)", part)
+        if not m:
+            continue
+        name = m.group(1).strip("\"`[]").lower()
+        spec = by_name.get(name)
+        collate = _COLLATE.search(part)
+        if spec is None or collate is None or not hasattr(spec.type, "collation"):
+            continue
+        if getattr(spec.type, "collation", None) is None:
+            spec.type = spec.type.copy()
+            spec.type.collation = collate.group(1).strip("\"'`[]")
 
 
 def _index_body(sql: str) -> str:

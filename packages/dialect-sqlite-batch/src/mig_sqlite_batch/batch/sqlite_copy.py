@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from mig import plugins
-from mig.ddl.constructs import RenameTable
+from mig.ddl.constructs import ColumnName, RenameTable
 from mig.errors import NotSupportedError, OperationError
 from mig.ops import BatchAlterTableOp
 from sqlalchemy import exc, literal_column
@@ -43,7 +43,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
-from mig_sqlite_batch.batch.source import SqliteExtras
+from mig_sqlite_batch.batch.native import sqlite_version
+from mig_sqlite_batch.batch.source import SqliteExtras, sqlite_extras
 
 if TYPE_CHECKING:
     from mig.ddl.impl import DialectImpl
@@ -92,7 +93,8 @@ class SqliteCopy:
     """One move-and-copy of one SQLite table."""
 
     def __init__(self, impl: DialectImpl, op: BatchAlterTableOp, model: TableModel,
-                 extras: SqliteExtras) -> None:
+                 extras: SqliteExtras, before: TableModel | None = None) -> None:
+        self.before = before
         self.impl = impl
         self.op = op
         self.model = model
@@ -161,9 +163,34 @@ class SqliteCopy:
                     found.append(f"{child}.{row[3]}")
         return found
 
+    def _rename_first(self, conn: Connection | None) -> None:
+        """Rename columns with SQLite's own RENAME COLUMN before the copy.
+
+        SQLite then rewrites every reference to them itself: indexes, triggers,
+        views and the foreign keys of other tables. Skipped when a new name
+        is taken by another old column (a swap or a reuse of a dropped name).
+        """
+        renames = [(c.source, c.name) for c in self.model.columns
+                   if c.source is not None and c.source != c.name and c.computed is None]
+        if not renames or sqlite_version() < (3, 25):
+            return
+        old_names = {c.name for c in (self.before or self.model).columns} | \
+            {str(c.source) for c in self.model.columns if c.source is not None}
+        if any(new in old_names for _, new in renames):
+            return
+        for old, new in renames:
+            self.impl.execute(ColumnName(self.name, str(old), new, schema=self.schema))
+        for col in self.model.columns:
+            if col.source is not None and col.source != col.name:
+                col.source = col.name
+        if conn is not None:
+            fresh = sqlite_extras(conn, self.name, self.schema, self.model, reflected=False)
+            self.extras.triggers, self.extras.views = fresh.triggers, fresh.views
+
     def _statements(self, *, fk_on: bool, conn: Connection | None) -> None:
         impl, model = self.impl, self.model
         ex = impl.execute
+        self._rename_first(conn)
         # A self-referencing key names the table: with foreign keys on, the rename rewrites
         # references to the temporary name, so point it there; otherwise name the final table.
         new_table = build_table(model, self.tmp, self_ref=self.tmp if fk_on else self.name)

@@ -82,7 +82,7 @@ class MoveAndCopy:
         if is_sqlite:
             from mig_sqlite_batch.batch.sqlite_copy import SqliteCopy
 
-            SqliteCopy(impl, op, model, extras or SqliteExtras()).run()
+            SqliteCopy(impl, op, model, extras or SqliteExtras(), before).run()
         else:
             from mig_sqlite_batch.batch.generic_copy import GenericCopy
 
