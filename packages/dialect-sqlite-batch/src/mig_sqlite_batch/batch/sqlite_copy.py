@@ -42,8 +42,8 @@ from sqlalchemy import exc, literal_column
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from mig_sqlite_batch.batch.model import TableModel
-from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.native import sqlite_version
+from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.source import SqliteExtras, sqlite_extras
 
 if TYPE_CHECKING:
