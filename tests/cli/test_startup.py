@@ -45,3 +45,11 @@ def test_version() -> None:
     assert proc.returncode == 0
     assert proc.stdout.startswith("mig 0.")
     assert "mig-core" in proc.stdout
+
+
+def test_version_constant_matches_the_distribution() -> None:
+    from importlib.metadata import version
+
+    import mig_cli
+
+    assert mig_cli.__version__ == version("mig-cli")

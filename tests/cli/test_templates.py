@@ -73,10 +73,13 @@ def test_x_arguments_reach_env_py(mig: Mig) -> None:
     env_py.write_text(env_py.read_text().replace(
         "if context.is_offline_mode():",
         "print('X=' + repr(context.get_x_argument(as_dictionary=True)))\n"
+        "print('TAG=' + repr(context.get_tag_argument()))\n"
         "if context.is_offline_mode():"))
     mig("revision", "-m", "one", ok=True)
-    out = mig("-x", "tenant=acme", "-x", "dry=1", "upgrade", "head", "--sql", ok=True).stdout
+    out = mig("-x", "tenant=acme", "-x", "dry=1", "upgrade", "head", "--sql", "--tag", "v2",
+              ok=True).stdout
     assert re.search(r"^X=\{'tenant': 'acme', 'dry': '1'\}$", out, re.MULTILINE), out
+    assert re.search(r"^TAG='v2'$", out, re.MULTILINE), out
 
 
 def test_tool_mig_in_pyproject(mig: Mig) -> None:
