@@ -116,3 +116,17 @@ def test_failing_migration_names_revision_and_file(mig: Mig, tmp_path) -> None:
     assert "b00m" in line
     assert script.name in line
     assert "kaboom" in line
+
+
+def test_unexpected_exception_is_one_line_with_a_hint(mig: Mig) -> None:
+    _project(mig)
+    env_py = mig.cwd / "migrations" / "env.py"
+    env_py.write_text(env_py.read_text().replace(
+        "config = context.config\n", "config = context.config\nraise TypeError('boom in env')\n"))
+    line = _one_error_line(mig("upgrade", "head"))
+    assert line == ("mig: error: unexpected TypeError: boom in env "
+                    "(run again with --traceback to see where it happened)")
+    result = mig("--traceback", "upgrade", "head")
+    assert result.returncode == 1
+    assert 'raise TypeError(\'boom in env\')' in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1] == "mig: error: unexpected TypeError: boom in env"
