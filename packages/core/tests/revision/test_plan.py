@@ -262,3 +262,14 @@ def test_downgrade_keeps_what_only_depends_on_the_target(project):
     # bbbb is applied only as yyyy's dependency: nothing is "above" it to remove
     with pytest.raises(RangeNotAncestorError, match="only as a dependency"):
         sd.plan_downgrade(["yyyy"], "bbbb")
+
+
+def test_relative_downgrade_to_base_stays_on_its_branch(project):
+    project.add("aaaa", None)  # another root, which the branch below depends on
+    project.add("xxxx", None, depends="aaaa")
+    project.add("yyyy", "xxxx")
+    sd = project.sd()
+    assert trace(sd.plan_downgrade(["yyyy"], "-2")) == [
+        ("d", "yyyy", ["xxxx"]), ("d", "xxxx", ["aaaa"])]
+    # a revision-relative walk to base, like `base`, takes everything
+    assert [s.revision for s in sd.plan_downgrade(["yyyy"], "yyyy-2")] == ["yyyy", "xxxx", "aaaa"]

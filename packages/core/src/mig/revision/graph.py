@@ -403,6 +403,10 @@ class RevisionMap:
 
     def resolve_relative(self, rel: Relative, current: Iterable[str]) -> tuple[str, ...]:
         """Walk ``rel.steps`` up or down from a revision, or from the current rows."""
+        return self._as_tuple(self.relative_walk(rel, current)[1])
+
+    def relative_walk(self, rel: Relative, current: Iterable[str]) -> tuple[str | None, str | None]:
+        """``(start, end)`` of a relative identifier's walk (``None`` is base)."""
         current_rows = tuple(sorted(set(current)))
         for row in current_rows:
             self.script(row)
@@ -416,7 +420,7 @@ class RevisionMap:
                 start = None
             else:
                 start = self.lookup(rel.symbol).revision
-            return self._as_tuple(self.walk_steps(start, rel.steps, rel.label, str_rel=rel))
+            return start, self.walk_steps(start, rel.steps, rel.label, str_rel=rel)
         # relative to the current rows
         starts: list[str | None] = list(current_rows)
         if rel.label is not None:
@@ -442,7 +446,7 @@ class RevisionMap:
                 f"{self._text(rel)} is ambiguous: the database has several version rows ({shown}); "
                 f"say which branch, e.g. `upgrade {starts[0]}+{rel.steps}` (REV+N) or "
                 f"`upgrade LABEL@+{rel.steps}`")
-        return self._as_tuple(self.walk_steps(starts[0], rel.steps, rel.label, str_rel=rel))
+        return starts[0], self.walk_steps(starts[0], rel.steps, rel.label, str_rel=rel)
 
     def heads_of_down(self, applied: set[str]) -> list[str]:
         return sorted(r for r in applied if not (self._scripts[r].nextrev & applied))

@@ -99,6 +99,12 @@ def plan_downgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> li
         label = text.partition("@")[0]
         members = rmap.label_members(label)
         remove = rmap.descendants(members & applied) & applied
+    elif (rel is not None and rel.steps < 0 and rel.symbol is None
+          and rmap.relative_walk(rel, rows)[1] is None):
+        # `-N` (or `LABEL@-N`) down to base: the base of the branch walked, not of every branch
+        start = rmap.relative_walk(rel, rows)[0]
+        branch = rmap.ancestors([start], dependencies=False) if start else set()
+        remove = rmap.descendants(branch & applied) & applied
     else:
         targets = rmap.resolve(text, rows)
         missing = [t for t in targets if t not in applied]
