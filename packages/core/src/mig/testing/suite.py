@@ -42,8 +42,8 @@ from mig.testing.conformance import Conformance
 from mig.testing.project import MigrationRunner
 
 __all__ = [
-    "TestBulkInsert", "TestColumns", "TestComments", "TestConstraints", "TestIndexes", "TestOffline",
-    "TestSchemas", "TestTables", "TestTransactions", "conformance",
+    "TestBatch", "TestBulkInsert", "TestColumns", "TestComments", "TestConstraints", "TestExecute",
+    "TestIndexes", "TestOffline", "TestSchemas", "TestTables", "TestTransactions", "conformance",
 ]
 
 
@@ -696,6 +696,89 @@ class TestBulkInsert:
 def _select_all(c: Conformance, table: sa.Table) -> list[Any]:
     with c.engine.connect() as conn:
         return list(conn.execute(sa.select(table).order_by(table.c.id)))
+
+
+# -- execute, get_bind, inline_literal, batch --------------------------------------------
+
+
+class TestExecute:
+    """op.execute (text and constructs), op.get_bind, op.inline_literal."""
+
+    def test_execute_text_and_constructs(self, conformance: Conformance) -> None:
+        c = conformance
+        name = _simple_table(c)
+        t = sa.table(name, sa.column("id", sa.Integer), sa.column("name", sa.String))
+
+        def upgrade() -> None:
+            op.execute(f"UPDATE {name} SET name = 'plain' WHERE id = 1")
+            op.execute(sa.text(f"UPDATE {name} SET name = 'text' WHERE id = 2"))
+            op.execute(t.insert().values(id=3, name=op.inline_literal("it's")))
+            op.execute(t.update().where(t.c.id == op.inline_literal(3))
+                       .values(name=op.inline_literal("it's updated")))
+            op.execute(t.delete().where(t.c.id == 99))
+
+        c.run(upgrade)
+        assert c.rows(name, ["id", "name"]) == [(1, "plain"), (2, "text"), (3, "it's updated")]
+
+    def test_get_bind_sees_the_migrations_changes(self, conformance: Conformance) -> None:
+        c = conformance
+        name = _simple_table(c, rows=1)
+        seen: list[Any] = []
+
+        def upgrade() -> None:
+            op.add_column(name, sa.Column("extra", sa.Integer, server_default="3"))
+            bind = op.get_bind()
+            seen.append(bind.execute(sa.text(f"SELECT extra FROM {name}")).scalar())
+
+        c.run(upgrade)
+        assert seen == [3]
+
+    def test_inline_literal_offline(self, conformance: Conformance) -> None:
+        c = conformance
+        name = c.name("t")
+
+        def upgrade() -> None:
+            t = sa.table(name, sa.column("id", sa.Integer), sa.column("name", sa.String))
+            op.execute(t.update().where(t.c.id == op.inline_literal(7))
+                       .values(name=op.inline_literal("o'k")))
+
+        c.runner.add(upgrade)
+        sql = c.runner.sql("base:head")
+        assert f"UPDATE {name} SET name='o''k' WHERE {name}.id = 7" in sql.replace("\\'", "''")
+
+
+class TestBatch:
+    """batch_alter_table: the same result whichever way the dialect carries it out."""
+
+    def test_batch_block(self, conformance: Conformance) -> None:
+        c = conformance
+        name = _simple_table(c)
+        ix = c.name("ix")
+
+        def upgrade() -> None:
+            with op.batch_alter_table(name) as batch:
+                batch.add_column(sa.Column("qty", sa.Integer, nullable=False, server_default="1"))
+                batch.create_index(ix, ["qty"])
+
+        c.run(upgrade)
+        assert list(c.columns(name)) == ["id", "name", "qty"]
+        assert [i["name"] for i in c.inspect().get_indexes(name)] == [ix]
+        assert c.rows(name, ["id", "name", "qty"]) == [(1, "n1", 1), (2, "n2", 1)]
+
+    def test_add_column_with_foreign_key(self, conformance: Conformance) -> None:
+        c = conformance
+        parent = _simple_table(c, "parent")
+        child = _simple_table(c, "child", rows=0)
+
+        def upgrade() -> None:
+            op.add_column(child, sa.Column("parent_id", sa.Integer,
+                                           sa.ForeignKey(f"{parent}.id", name=c.name("fk"))))
+
+        c.run(upgrade)
+        assert list(c.columns(child)) == ["id", "name", "parent_id"]
+        if c.has(cap.ADD_CONSTRAINT):
+            fks = c.inspect().get_foreign_keys(child)
+            assert [(f["referred_table"], f["constrained_columns"]) for f in fks] == [(parent, ["parent_id"])]
 
 
 # -- transactions ----------------------------------------------------------------------
