@@ -130,3 +130,14 @@ def test_unexpected_exception_is_one_line_with_a_hint(mig: Mig) -> None:
     assert result.returncode == 1
     assert 'raise TypeError(\'boom in env\')' in result.stderr
     assert result.stderr.rstrip().splitlines()[-1] == "mig: error: unexpected TypeError: boom in env"
+
+
+def test_no_url(mig: Mig) -> None:
+    _project(mig)
+    toml = mig.cwd / "mig.toml"
+    toml.write_text(toml.read_text().replace('url = "sqlite:///mig.db"\n', ""))
+    mig("revision", "-m", "one", ok=True)
+    for args in (("upgrade", "head"), ("upgrade", "head", "--sql")):
+        line = _one_error_line(mig(*args))
+        assert line == ('mig: error: no database url: set url = "..." in the configuration file, '
+                        'or MIG_URL')

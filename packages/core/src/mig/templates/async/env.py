@@ -14,15 +14,24 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
 from mig import context
+from mig.errors import ConfigError
 
 config = context.config
 target_metadata = config.load_target_metadata()
 
 
+def database_url() -> str:
+    """The ``url`` of the configuration (``MIG_URL`` overrides it)."""
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise ConfigError('no database url: set url = "..." in the configuration file, or MIG_URL')
+    return url
+
+
 def run_migrations_offline() -> None:
     """``--sql``: write the migrations as SQL text instead of running them."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
     )
@@ -40,7 +49,7 @@ async def run_async_migrations() -> None:
     # Imported here: offline mode (--sql) needs neither the asyncio extension nor greenlet.
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    engine = create_async_engine(database_url(), poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(do_run_migrations)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, pool
 
 from mig import context
+from mig.errors import ConfigError
 
 config = context.config
 
@@ -20,10 +21,18 @@ config = context.config
 target_metadata = config.load_target_metadata()
 
 
+def database_url() -> str:
+    """The ``url`` of the configuration (``MIG_URL`` overrides it)."""
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise ConfigError('no database url: set url = "..." in the configuration file, or MIG_URL')
+    return url
+
+
 def run_migrations_offline() -> None:
     """``--sql``: write the migrations as SQL text instead of running them."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
     )
@@ -40,7 +49,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    engine = create_engine(database_url(), poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
             context.configure(connection=connection, target_metadata=target_metadata)
