@@ -145,3 +145,26 @@ def test_enum_ops_are_reversible(runner, pg, name) -> None:
     assert isinstance(back, CreateEnumTypeOp) and back.values == ("a", "b") and back.schema == "s"
     rename = RenameEnumValueOp("mood", "a", "z").reverse()
     assert isinstance(rename, RenameEnumValueOp) and (rename.old_value, rename.new_value) == ("z", "a")
+
+
+def test_explicit_drop_enum_type_after_drop_table_online(runner, pg, name) -> None:
+    """A downgrade written for --sql (drop_table, then drop_enum_type) also runs online."""
+    t, mood = name("t"), name("mood")
+    runner.add(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("m", sa.Enum("a", name=mood))),
+               lambda: (op.drop_table(t), op.drop_enum_type(mood)))
+    runner.upgrade()
+    runner.downgrade("base")
+    assert pg.enum_labels(mood) is None and not pg.inspect().has_table(t)
+
+
+def test_alembic_style_enum_create_before_table(runner, pg, name) -> None:
+    t, mood = name("t"), name("mood")
+
+    def upgrade() -> None:
+        enum = postgresql.ENUM("a", "b", name=mood)
+        enum.create(op.get_bind(), checkfirst=True)
+        op.create_table(t, sa.Column("id", sa.Integer, primary_key=True), sa.Column("m", enum))
+
+    runner.run(upgrade)
+    assert pg.enum_labels(mood) == ["a", "b"]
