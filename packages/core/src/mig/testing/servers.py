@@ -104,9 +104,9 @@ def temporary_database(server_url: str, prefix: str = "mig_test") -> Iterator[st
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
+        drop = f"DROP DATABASE IF EXISTS {quote(name)}"
         with admin.connect() as conn:
-            if admin.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
-            else:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}")
+            if admin.dialect.name == "postgresql" and (admin.dialect.server_version_info or (0,)) >= (13,):
+                drop += " WITH (FORCE)"  # connections a test leaked must not keep the database alive
+            conn.exec_driver_sql(drop)
         admin.dispose()

@@ -1,0 +1,61 @@
+"""mig.testing's own behaviour: the skip-or-fail rule and MigrationRunner (on SQLite files)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from mig import op
+from mig.errors import MigrationFailedError
+from mig.testing import servers
+from mig.testing.project import MigrationRunner
+
+DOWN_URL = "postgresql+psycopg://root@127.0.0.1:1/test"
+
+
+def test_server_down_skips_outside_ci(monkeypatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"^PostgreSQL server not available: .*127\.0\.0\.1:1"):
+        servers.require_server(DOWN_URL, "PostgreSQL")
+
+
+def test_server_down_fails_under_ci(monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"^PostgreSQL server required under CI=true: "):
+        servers.require_server(DOWN_URL, "PostgreSQL")
+
+
+def test_urls_from_environment(monkeypatch) -> None:
+    monkeypatch.delenv("MIG_TEST_POSTGRESQL_URL", raising=False)
+    monkeypatch.setenv("MIG_TEST_MYSQL_URL", "mysql+pymysql://u@h/db")
+    assert servers.postgresql_url() == servers.DEFAULT_POSTGRESQL_URL
+    assert servers.mysql_url() == "mysql+pymysql://u@h/db"
+
+
+def test_runner_upgrade_downgrade_and_sql(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    runner = MigrationRunner(tmp_path / "p", url, version_table="v")
+    runner.add(lambda: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)),
+               lambda: op.drop_table("t"))
+    runner.add("op.add_column('t', sa.Column('x', sa.Integer))", "op.drop_column('t', 'x')")
+    assert runner.heads() == ()
+    runner.upgrade()
+    assert runner.heads() == ("0002",)
+    engine = sa.create_engine(url)
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "x"]
+    runner.downgrade("base")
+    assert runner.heads() == () and not sa.inspect(engine).has_table("t")
+    sql = runner.sql("base:head")
+    assert "CREATE TABLE t" in sql and "ALTER TABLE t ADD COLUMN x INTEGER" in sql
+    engine.dispose()
+    runner.close()
+
+
+def test_runner_failure_names_the_revision(tmp_path) -> None:
+    runner = MigrationRunner(tmp_path / "p", f"sqlite:///{tmp_path / 'db.sqlite'}")
+
+    def boom() -> None:
+        raise ValueError("no")
+
+    with pytest.raises(MigrationFailedError, match=r"upgrade 0001 \(0001_migration.py\) failed: ValueError: no"):
+        runner.run(boom)
+    assert runner.heads() == ()
