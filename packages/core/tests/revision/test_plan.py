@@ -273,3 +273,24 @@ def test_relative_downgrade_to_base_stays_on_its_branch(project):
         ("d", "yyyy", ["xxxx"]), ("d", "xxxx", ["aaaa"])]
     # a revision-relative walk to base, like `base`, takes everything
     assert [s.revision for s in sd.plan_downgrade(["yyyy"], "yyyy-2")] == ["yyyy", "xxxx", "aaaa"]
+
+
+def test_relative_downgrade_stays_on_the_walked_branch(project):
+    """-N walks down the row's branch; revisions applied only as dependencies stay."""
+    project.add("aaaa", None)
+    project.add("bbbb", "aaaa")
+    project.add("cccc", "bbbb", depends="aaaa")
+    project.add("dddd", "aaaa", depends="cccc")
+    project.add("eeee", "dddd")
+    sd = project.sd()
+    # eeee -1 -> dddd, -2 -> aaaa; bbbb and cccc are not on that walk: they stay
+    assert trace(sd.plan_downgrade(["eeee"], "-2")) == [
+        ("d", "eeee", ["dddd"]), ("d", "dddd", ["cccc"])]
+    # an absolute target removes everything above it
+    assert [s.revision for s in sd.plan_downgrade(["eeee"], "aaaa")] == [
+        "eeee", "dddd", "cccc", "bbbb"]
+
+
+def test_stamp_refuses_relative_identifiers(branched):
+    with pytest.raises(CommandError, match="not relative steps"):
+        branched.plan_stamp(["dddd"], ["-1"])

@@ -99,11 +99,17 @@ def plan_downgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> li
         label = text.partition("@")[0]
         members = rmap.label_members(label)
         remove = rmap.descendants(members & applied) & applied
-    elif (rel is not None and rel.steps < 0 and rel.symbol is None
-          and rmap.relative_walk(rel, rows)[1] is None):
-        # `-N` (or `LABEL@-N`) down to base: the base of the branch walked, not of every branch
-        start = rmap.relative_walk(rel, rows)[0]
-        branch = rmap.ancestors([start], dependencies=False) if start else set()
+    elif rel is not None and rel.steps < 0 and rel.symbol is None:
+        # `-N` / `LABEL@-N`: steps back along the branch of the row walked from; revisions of
+        # other branches stay, even when they sit above the target (as in Alembic)
+        start, end = rmap.relative_walk(rel, rows)
+        assert start is not None
+        if end is None:
+            branch = rmap.ancestors([start], dependencies=False)
+        else:
+            lineage = (rmap.ancestors([start], dependencies=False)
+                       | rmap.descendants([start], dependencies=False))
+            branch = (rmap.descendants([end], dependencies=False) - {end}) & lineage
         remove = rmap.descendants(branch & applied) & applied
     else:
         targets = rmap.resolve(text, rows)
@@ -111,7 +117,7 @@ def plan_downgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> li
         if missing:
             raise RangeNotAncestorError(
                 f"downgrade {target}: {', '.join(missing)} is not applied (the current "
-                f"version rows are ({', '.join(sorted(rows)) or 'base'}); downgrade only goes back "
+                f"version rows are {', '.join(sorted(rows)) or 'empty'}); downgrade only goes back "
                 f"along a branch — use `mig upgrade` to go forward")
         if targets:
             # What sits above the target along down_revision goes, and whatever depends on that.
@@ -157,6 +163,10 @@ def plan_stamp(rmap: RevisionMap, current: Iterable[str], targets: Sequence[str]
         targets = ("base",)
     for target in targets:
         text = target.strip()
+        rel = parse_relative(text)
+        if rel is not None and text not in rmap:
+            raise CommandError(f"stamp {target}: stamp takes revisions, not relative steps; "
+                               f"name the revision (see `mig history`)")
         if "@" in text and text.partition("@")[2] == "base":
             members = rmap.label_members(text.partition("@")[0])
             related = {r for r in rows if r in rmap.descendants(members)}
