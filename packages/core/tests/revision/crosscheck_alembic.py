@@ -21,7 +21,6 @@ from pathlib import Path
 
 from alembic.runtime.migration import HeadMaintainer
 from alembic.script import ScriptDirectory as AlembicDirectory
-
 from mig.revision import ScriptDirectory
 
 
@@ -79,7 +78,7 @@ def main(seeds: int) -> None:
             make_graph(versions, rnd)
             try:
                 alembic = AlembicDirectory(tmp, version_locations=[str(versions)])
-                alembic.revision_map.heads  # noqa: B018 - builds the map
+                alembic.revision_map.heads
             except Exception:
                 continue
             mig = ScriptDirectory(tmp, [versions])
@@ -97,7 +96,7 @@ def main(seeds: int) -> None:
                             a_steps = list(alembic._downgrade_revs(target, current))
                         else:
                             a_steps = list(alembic._stamp_revs(target, current))
-                        a_result = (sorted(getattr(s, "revision", None) and s.revision.revision or "" for s in a_steps),
+                        a_result = (sorted((getattr(s, "revision", None) and s.revision.revision) or "" for s in a_steps),
                                     alembic_rows(a_steps, current))
                     except Exception as exc:
                         a_result = ("error", type(exc).__name__)
