@@ -133,3 +133,16 @@ def test_directory_without_config(tmp_path):
     (versions / "a.py").write_text("revision = 'aaaa'\ndown_revision = None\n")
     sd = ScriptDirectory(tmp_path, [versions])
     assert sd.get_bases() == ["aaaa"] and sd.get_heads() == ["aaaa"]
+
+
+def test_a_cycle_made_by_an_edit_is_found_after_cached_runs(project):
+    from mig.errors import GraphError
+
+    first = project.add("aaaa", None)
+    project.add("bbbb", "aaaa")
+    for _ in range(2):  # the second run reuses the validated cache
+        assert [s.revision for s in project.sd().revision_map] == ["aaaa", "bbbb"]
+    first.write_text(first.read_text().replace("down_revision = None", "down_revision = 'bbbb'"))
+    for _ in range(2):  # and the failure is not remembered as valid
+        with pytest.raises(GraphError, match="cycle"):
+            project.sd().revision_map

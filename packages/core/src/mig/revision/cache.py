@@ -19,7 +19,7 @@ from mig.revision.parse import ScriptSource
 
 CACHE_DIR = "__pycache__"
 CACHE_NAME = "mig-revisions.cache"
-_MAGIC = ("mig-revisions", 1, sys.version_info[:2])
+_MAGIC = ("mig-revisions", 2, sys.version_info[:2])
 
 Entry = tuple[int, int, tuple[Any, ...]]
 
@@ -38,24 +38,31 @@ class LocationCache:
         self._old: dict[str, Entry] = {}
         self._new: dict[str, Entry] = {}
         self._dirty = False
+        #: The graph built from exactly these files passed validation last time.
+        self.was_validated = False
         if self.enabled:
-            self._old = self._read()
+            self._old, self.was_validated = self._read()
 
-    def _read(self) -> dict[str, Entry]:
+    def _read(self) -> tuple[dict[str, Entry], bool]:
         try:
             data = self.file.read_bytes()
         except OSError:
-            return {}
+            return {}, False
         try:
-            magic, entries = marshal.loads(data)
+            magic, entries, validated = marshal.loads(data)
+            if magic != _MAGIC or not isinstance(entries, dict):
+                return {}, False
             if not all(type(e) is tuple and len(e) == 3 for e in entries.values()):
-                return {}
+                return {}, False
         except Exception:  # corrupt or from another Python: start over
             _debug("ignoring unreadable revision cache %s", self.file)
-            return {}
-        if magic != _MAGIC or not isinstance(entries, dict):
-            return {}
-        return entries
+            return {}, False
+        return entries, validated is True
+
+    @property
+    def unchanged(self) -> bool:
+        """Every file was a cache hit and none disappeared: the same inputs as last time."""
+        return self.enabled and not self._dirty and len(self._new) == len(self._old)
 
     def get(self, relpath: str, mtime_ns: int, size: int) -> tuple[Any, ...] | None:
         """The cached :meth:`ScriptSource.to_tuple` of a file, if its stat still matches."""
@@ -71,16 +78,20 @@ class LocationCache:
         self._new[relpath] = (mtime_ns, size, source.to_tuple())
         self._dirty = True
 
-    def save(self) -> None:
-        """Write the cache if anything changed (entries for vanished files are dropped)."""
+    def save(self, validated: bool = False) -> None:
+        """Write the cache if anything changed (entries for vanished files are dropped).
+
+        ``validated`` records that the graph built from these files is sound,
+        so that an unchanged set of files can skip the cycle check next time.
+        """
         if not self.enabled:
             return
-        if not self._dirty and len(self._new) == len(self._old):
+        if self.unchanged and validated == self.was_validated:
             return
         try:
             self.file.parent.mkdir(exist_ok=True)
             tmp = self.file.with_name(f"{CACHE_NAME}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((_MAGIC, self._new)))
+            tmp.write_bytes(marshal.dumps((_MAGIC, self._new, validated)))
             os.replace(tmp, self.file)
         except OSError as exc:
             _debug("cannot write revision cache %s: %s", self.file, exc)

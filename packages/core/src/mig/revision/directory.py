@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mig.errors import ConfigError, RangeNotAncestorError, ScriptError
+from mig.errors import ConfigError, MigError, RangeNotAncestorError, ScriptError
 from mig.revision.cache import LocationCache
 from mig.revision.graph import RevisionMap, check_script_source, split_range
 from mig.revision.parse import ScriptSource, normalise_down, normalise_names, parse_source
@@ -71,8 +71,20 @@ class ScriptDirectory:
 
     @property
     def revision_map(self) -> RevisionMap:
+        """The validated graph (read on first use)."""
         if self._map is None:
-            self._map = RevisionMap(self._load_scripts())
+            scripts, caches = self._read_locations()
+            # The same files as a graph that passed validation: no need to look for cycles again.
+            trusted = bool(caches) and all(c.unchanged and c.was_validated for c in caches)
+            try:
+                rmap = RevisionMap(scripts, acyclic=trusted)
+            except MigError:
+                for cache in caches:
+                    cache.save(validated=False)
+                raise
+            for cache in caches:
+                cache.save(validated=True)
+            self._map = rmap
         return self._map
 
     def refresh(self) -> RevisionMap:
@@ -97,10 +109,12 @@ class ScriptDirectory:
                       and not entry.name.startswith(".")):
                     stack.append((f"{prefix}{entry.name}/", Path(entry.path)))
 
-    def _load_scripts(self) -> list[Script]:
+    def _read_locations(self) -> tuple[list[Script], list[LocationCache]]:
         scripts: list[Script] = []
+        caches: list[LocationCache] = []
         for location in self.version_locations:
             cache = LocationCache(location)
+            caches.append(cache)
             for relpath, entry in self._files(location):
                 st = entry.stat()
                 data = cache.get(relpath, st.st_mtime_ns, st.st_size)
@@ -121,8 +135,7 @@ class ScriptDirectory:
                 if not revision:
                     check_script_source(revision, entry.path)
                 scripts.append(Script(revision, down, entry.path, doc, labels, depends, location))
-            cache.save()
-        return scripts
+        return scripts, caches
 
     def _source_by_import(self, path: Path, source: ScriptSource) -> ScriptSource:
         module = self._import(path)

@@ -60,7 +60,13 @@ def _short(ids: Iterable[str]) -> str:
 class RevisionMap:
     """Every script of a project, validated and linked into a graph."""
 
-    def __init__(self, scripts: Iterable[Script]) -> None:
+    def __init__(self, scripts: Iterable[Script], *, acyclic: bool = False) -> None:
+        """Link and validate ``scripts``.
+
+        ``acyclic=True`` (the script directory passes it when the files are
+        exactly those of a graph that passed validation before) skips the
+        cycle check; the order is then computed on first use.
+        """
         self._scripts: dict[str, Script] = {}
         for script in scripts:
             other = self._scripts.get(script.revision)
@@ -71,8 +77,9 @@ class RevisionMap:
             self._scripts[script.revision] = script
         self._labels: dict[str, str] = {}
         self._link()
-        self._order = self._topological(self._scripts, up=True)
-        self._position = {rev: i for i, rev in enumerate(self._order)}
+        self._order: list[str] | None = None
+        if not acyclic:
+            self._order = self._topological(self._scripts, up=True)
         self._inherit_labels()
         self.heads: tuple[str, ...] = tuple(sorted(r for r, s in self._scripts.items() if s.is_head))
         self.real_heads: tuple[str, ...] = tuple(
@@ -233,6 +240,8 @@ class RevisionMap:
 
     def __iter__(self) -> Iterator[Script]:
         """Every script, parents before children."""
+        if self._order is None:
+            self._order = self._topological(self._scripts, up=True)
         return (self._scripts[rev] for rev in self._order)
 
     @property
