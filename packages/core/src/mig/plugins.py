@@ -90,8 +90,28 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 register(importlib.import_module(module_name), name=module_name,
                          distribution=CORE_DISTRIBUTION, version=__version__)
             _load_entry_points()
-            pm.check_pending()
+            _check_pending(pm)
         return _state.pm
+
+
+def _check_pending(pm: pluggy.PluginManager) -> None:
+    """Fail on hook implementations no specification knows (a misspelled hook name).
+
+    Run once after every entry point is loaded: a plugin may implement a hook
+    (``mig_cli_*``, ``mig_autogen_*``) whose specification another plugin adds
+    later through ``mig_addhooks``, whatever order the entry points come in.
+    """
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        plugin = exc.plugin
+        plugin_name, distribution = _state.owner.get(id(plugin), (pm.get_name(plugin) or "?", "?"))
+        if pm.is_registered(plugin):
+            pm.unregister(plugin)
+        _state.owner.pop(id(plugin), None)
+        _state.infos.pop(plugin_name, None)
+        _state.cache.clear()
+        raise PluginError(f"plugin {plugin_name!r} ({distribution}) is invalid: {exc}") from exc
 
 
 def reset() -> None:
@@ -148,7 +168,7 @@ def _load_entry_points() -> None:
                 f"continuing without it. Reinstall it or set MIG_PLUGINS to skip it.",
             )
             continue
-        register(plugin, name=ep.name, distribution=dist_name, version=version)
+        register(plugin, name=ep.name, distribution=dist_name, version=version, check=False)
 
 
 def _warn_once(key: str, message: str) -> None:
@@ -159,7 +179,7 @@ def _warn_once(key: str, message: str) -> None:
 
 
 def register(plugin: object, *, name: str | None = None, distribution: str = "<local>",
-             version: str = "") -> str:
+             version: str = "", check: bool = True) -> str:
     """Register ``plugin`` (a module or object with ``mig_*`` hook implementations).
 
     Returns the name it was registered under. Hooks of unknown names fail at
@@ -173,7 +193,8 @@ def register(plugin: object, *, name: str | None = None, distribution: str = "<l
         try:
             registered = pm.register(plugin, name=plugin_name)
             assert registered is not None
-            pm.check_pending()
+            if check:  # entry points are checked together, once all are loaded
+                pm.check_pending()
         except pluggy.PluginValidationError as exc:
             if pm.is_registered(plugin):
                 pm.unregister(plugin)
