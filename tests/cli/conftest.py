@@ -71,8 +71,7 @@ class Mig:
     def _in_process(self, args: tuple[str, ...], extra: dict[str, str]) -> Result:
         from mig_cli.main import run
 
-        wanted = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
-        wanted.update(extra)
+        wanted = {**self.env, **extra}
         saved_env = dict(os.environ)
         saved_cwd = os.getcwd()
         out, err = io.StringIO(), io.StringIO()
@@ -96,6 +95,7 @@ def mig(tmp_path: Path) -> Mig:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
     env["PYTHONWARNINGS"] = "ignore"
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # let subprocesses reuse compiled modules
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # mig --help's command cache
     return Mig(project, env)
 
 

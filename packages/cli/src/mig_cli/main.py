@@ -57,8 +57,15 @@ class MigGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        specs = _command_specs()
-        rows = [(name, specs[name].item.help) for name in sorted(specs)]
+        from mig_cli import helpcache
+
+        rows = helpcache.load() if helpcache.enabled() else None
+        if rows is None:
+            cache = helpcache.enabled()
+            specs = _command_specs()
+            rows = [(name, specs[name].item.help) for name in sorted(specs)]
+            if cache:
+                helpcache.store(rows)
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
