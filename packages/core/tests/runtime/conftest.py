@@ -75,7 +75,7 @@ from mig import op
 revision = {rev!r}
 down_revision = {down!r}
 branch_labels = None
-depends_on = None
+depends_on = {depends!r}
 
 
 def upgrade():
@@ -107,10 +107,10 @@ class Project:
         return config
 
     def write(self, rev: str, down: str | tuple[str, ...] | None, upgrade: str = "pass",
-              downgrade: str = "pass", message: str = "step") -> Path:
+              downgrade: str = "pass", message: str = "step", depends: Any = None) -> Path:
         path = self.location / "versions" / f"{rev}_step.py"
         path.write_text(SCRIPT.format(
-            rev=rev, down=down, message=message,
+            rev=rev, down=down, message=message, depends=depends,
             upgrade=textwrap.indent(textwrap.dedent(upgrade).strip() or "pass", "    "),
             downgrade=textwrap.indent(textwrap.dedent(downgrade).strip() or "pass", "    "),
         ))

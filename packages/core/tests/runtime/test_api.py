@@ -217,3 +217,30 @@ def test_unknown_dialect_names_the_plugin_to_install(project, monkeypatch):
     finally:
         plugins.register(registered, name="sqlite-batch", distribution="mig-sqlite-batch")
     assert name
+
+
+def test_current_lists_effective_heads(project):
+    project.write("a1", None)
+    project.write("x1", None, message="other root")
+    project.write("b2", "a1", depends="x1")
+    command.upgrade(project.config, "b2")
+    assert project.versions() == ["b2"]
+    result = command.current(project.config)
+    assert [s.revision for s in result.rows] == ["b2"]
+    assert [s.revision for s in result.effective_heads] == ["x1"]
+
+
+def test_on_version_apply_callback(project):
+    project.write("a1", None)
+    project.write("b2", "a1")
+    env = project.location / "env.py"
+    env.write_text(env.read_text().replace(
+        "connection=connection, target_metadata=target_metadata",
+        "connection=connection, target_metadata=target_metadata, on_version_apply=record").replace(
+        "target_metadata = None",
+        "target_metadata = None\nimport pathlib\n"
+        "def record(ctx, step, heads, run_args):\n"
+        "    with open(pathlib.Path(__file__).with_name('applied.txt'), 'a') as fh:\n"
+        "        fh.write(f'{step.up_revision_id} {step.is_upgrade} {sorted(heads)}\\n')\n"))
+    command.upgrade(project.config, "head")
+    assert (project.location / "applied.txt").read_text() == "a1 True ['a1']\nb2 True ['b2']\n"
