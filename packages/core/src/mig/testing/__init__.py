@@ -17,3 +17,8 @@
 
 Nothing here is imported by ``import mig``.
 """
+
+import pytest
+
+# Plain ``assert`` in the suite reports its values like in a test module.
+pytest.register_assert_rewrite("mig.testing.suite", "mig.testing.conformance")

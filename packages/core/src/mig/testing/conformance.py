@@ -30,7 +30,10 @@ def engine_for(url: str) -> Engine:
     """One engine per URL for the whole session (reads and clean-up only)."""
     engine = _ENGINES.get(url)
     if engine is None:
-        engine = _ENGINES[url] = sa.create_engine(url)
+        # SQLite: no pooled connections (a reused one can miss another connection's DDL);
+        # opening a file is cheap.
+        poolclass = sa.pool.NullPool if url.startswith("sqlite") else None
+        engine = _ENGINES[url] = sa.create_engine(url, poolclass=poolclass)
     return engine
 
 

@@ -38,12 +38,13 @@ import sqlalchemy as sa
 from mig import op
 from mig.ddl import capabilities as cap
 from mig.errors import MigrationFailedError
-from mig.testing.conformance import Conformance
+from mig.testing.conformance import Conformance, dispose_engines
 from mig.testing.project import MigrationRunner
 
 __all__ = [
     "TestBatch", "TestBulkInsert", "TestColumns", "TestComments", "TestConstraints", "TestExecute",
     "TestIndexes", "TestOffline", "TestSchemas", "TestTables", "TestTransactions", "conformance",
+    "mig_conformance_engines",
 ]
 
 
@@ -64,6 +65,13 @@ def conformance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Conf
         yield c
     finally:
         c.cleanup()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def mig_conformance_engines() -> Iterator[None]:
+    """Dispose of the suite's engines (one per database URL) when the module's tests are done."""
+    yield
+    dispose_engines()
 
 
 def _simple_table(c: Conformance, suffix: str = "t", *, rows: int = 2, schema: str | None = None) -> str:
