@@ -174,3 +174,26 @@ def test_current_marks_dependencies_as_effective_heads(mig: Mig) -> None:
     assert [(c["revision"], c["effective_head"], c["dependencies"]) for c in data] == [
         ("ccc", False, ["ooo"]), ("ooo", True, [])]
     assert mig("history", ok=True).stdout.splitlines()[0] == "aaa (ooo) -> ccc (head), c"
+
+
+def test_colour_only_on_a_terminal(mig: Mig, branched: str) -> None:
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([str(MIG), "heads"], cwd=mig.cwd, env=mig.env, stdout=slave,
+                              stderr=subprocess.PIPE, timeout=60)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            shown += data
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    text = shown.decode()
+    assert "\x1b[32m(head)\x1b[0m" in text
+    assert "\x1b[" not in mig("heads", real=True, ok=True).stdout
