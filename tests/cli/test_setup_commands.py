@@ -142,3 +142,11 @@ def test_a_broken_plugin_is_reported_and_the_rest_work(mig: Mig, tmp_path) -> No
     assert broken["status"] == "failed"
     assert broken["error"] == "ModuleNotFoundError: No module named 'nosuchmodule_xyz'"
     assert mig("list-templates", env=env, real=True, ok=True).stdout.startswith("Available templates:")
+
+
+def test_options_after_a_revision_argument(mig: Mig) -> None:
+    mig("-q", "init", "migrations", ok=True)
+    result = mig("downgrade", "-q")
+    assert result.returncode == 2 and "No such option '-q'" in result.stderr
+    result = mig("upgrade", "--bogus")
+    assert result.returncode == 2 and "No such option '--bogus'" in result.stderr

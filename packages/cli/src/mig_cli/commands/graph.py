@@ -203,6 +203,14 @@ def edit(state: CliState, rev: str) -> None:
     from mig import command
 
     config = state.config()
+    if rev == "current":  # the database's revision, as in Alembic
+        current = current_ids(state)
+        if len(current) != 1:
+            from mig.errors import CommandError
+
+            found = ", ".join(sorted(current)) or "no revision (base)"
+            raise CommandError(f"the database is at {found}; name the revision to edit")
+        rev = next(iter(current))
     path = command.edit(config, rev)
     if path is not None:
         click.edit(filename=str(path))

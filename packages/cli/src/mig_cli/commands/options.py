@@ -11,8 +11,9 @@ RELATIVE = {"ignore_unknown_options": True}
 
 
 def no_options(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """Reject what looks like an unknown option (``--bogus``) that ``RELATIVE`` let through."""
+    """Reject an unknown option (``--bogus``, ``-q`` after the command) that ``RELATIVE`` let through;
+    only ``-N`` (a relative revision) passes."""
     for item in (value,) if isinstance(value, str) else (value or ()):
-        if isinstance(item, str) and item.startswith("--"):
+        if isinstance(item, str) and item.startswith("-") and not item[1:].isdigit():
             raise click.NoSuchOption(item, ctx=ctx)
     return value
