@@ -255,6 +255,7 @@ class DialectImpl:
         from mig.ddl.schemaobj import table
 
         tbl = table(op.table_name, *op.columns, schema=op.schema, **dict(op.kw))
+        _stub_referenced_tables(tbl)
         self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             self.execute(CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
@@ -471,6 +472,28 @@ class DialectImpl:
             return
         for inner in op.operations:
             self.run(inner)
+
+
+def _stub_referenced_tables(tbl: Any) -> None:
+    """Add stub tables for the tables ``tbl``'s foreign keys name, so they compile (``REFERENCES``)."""
+    from sqlalchemy import ForeignKeyConstraint, Table
+
+    from mig.ddl.schemaobj import column_for
+
+    md = tbl.metadata
+    for constraint in tbl.constraints:
+        if not isinstance(constraint, ForeignKeyConstraint):
+            continue
+        for element in constraint.elements:
+            parts = element.target_fullname.split(".")
+            if len(parts) < 2:
+                continue
+            ref_schema, ref_table = ".".join(parts[:-2]) or None, parts[-2]
+            key = f"{ref_schema}.{ref_table}" if ref_schema else ref_table
+            target = md.tables.get(key)
+            if target is None:
+                target = Table(ref_table, md, schema=ref_schema)
+            column_for(target, parts[-1])
 
 
 def _ddl_element_class() -> type:

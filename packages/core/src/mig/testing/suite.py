@@ -117,6 +117,34 @@ class TestTables:
         c.insert(name, {"id": 1, "code": "a"})
         assert c.rows(name, ["id", "code", "note", "qty"]) == [(1, "a", None, 7)]
 
+    def test_create_table_with_named_constraints_and_index(self, conformance: Conformance) -> None:
+        c = conformance
+        parent = _simple_table(c, "parent", rows=1)
+        name = c.name("t")
+        uq, ck, fk, ix = c.name("uq"), c.name("ck"), c.name("fk"), c.name("ix")
+
+        def upgrade() -> None:
+            op.create_table(
+                name,
+                sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                sa.Column("code", sa.String(10)),
+                sa.Column("qty", sa.Integer),
+                sa.Column("parent_id", sa.Integer),
+                sa.UniqueConstraint("code", name=uq),
+                sa.CheckConstraint("qty >= 0", name=ck),
+                sa.ForeignKeyConstraint(["parent_id"], [f"{parent}.id"], name=fk),
+                sa.Index(ix, "qty"),
+            )
+
+        c.run(upgrade)
+        insp = c.inspect()
+        assert [i["name"] for i in insp.get_indexes(name) if i["name"] == ix] == [ix]
+        assert [f["referred_table"] for f in insp.get_foreign_keys(name)] == [parent]
+        c.insert(name, {"id": 1, "code": "a", "qty": 1, "parent_id": 1})
+        assert c.insert_fails(name, {"id": 2, "code": "a", "qty": 1, "parent_id": 1})
+        if c.has(cap.CHECK_CONSTRAINTS):
+            assert c.insert_fails(name, {"id": 3, "code": "c", "qty": -1, "parent_id": 1})
+
     def test_create_table_if_not_exists(self, conformance: Conformance) -> None:
         c = conformance
         name = _simple_table(c, rows=1)
@@ -616,6 +644,33 @@ class TestSchemas:
 
         c.run(lambda: (op.drop_table(renamed, schema=schema), op.drop_table(parent, schema=schema)))
         assert c.inspect().get_table_names(schema=schema) == []
+
+    def test_alter_column_in_other_schema(self, conformance: Conformance) -> None:
+        c = conformance
+        if not c.has(cap.SCHEMAS):
+            return  # covered by test_operations_in_other_schema's error
+        schema = c.other_schema
+        name = _simple_table(c, schema=schema)
+
+        def upgrade() -> None:
+            if c.has(cap.ALTER_COLUMN_TYPE):
+                op.alter_column(name, "name", type_=sa.String(80), existing_type=sa.String(50),
+                                schema=schema)
+            if c.has(cap.ALTER_COLUMN_NULLABLE):
+                op.alter_column(name, "name", nullable=False, existing_type=sa.String(80)
+                                if c.has(cap.ALTER_COLUMN_TYPE) else sa.String(50), schema=schema)
+            if c.has(cap.RENAME_COLUMN):
+                op.alter_column(name, "name", new_column_name="label", schema=schema)
+
+        c.run(upgrade)
+        cols = c.columns(name, schema)
+        column = "label" if c.has(cap.RENAME_COLUMN) else "name"
+        assert list(cols) == ["id", column]
+        if c.has(cap.ALTER_COLUMN_TYPE):
+            assert cols[column]["type"].length == 80
+        if c.has(cap.ALTER_COLUMN_NULLABLE):
+            assert cols[column]["nullable"] is False
+        assert c.rows(name, ["id", column], schema=schema) == [(1, "n1"), (2, "n2")]
 
     def test_version_table_in_other_schema(self, conformance: Conformance) -> None:
         c = conformance
