@@ -26,7 +26,11 @@ runs in-process, so CPU time is the same work minus waiting for the disk and
 for other processes: the steadier figure on a busy machine). The
 ``PYTHONDONTWRITEBYTECODE`` setting (the same for all) is printed.
 
-    uv run python benchmarks/bench_batch.py [--rows 1000000] [--rounds 9]
+With ``--progress`` a ``mig_step_progress`` listener is registered, as the
+CLI does on a terminal: mig then counts the rows and copies them in chunks
+of ``batch_progress_rows`` (100,000), reporting after each.
+
+    uv run python benchmarks/bench_batch.py [--rows 1000000] [--rounds 9] [--progress]
 """
 
 from __future__ import annotations
@@ -179,13 +183,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--progress", action="store_true",
+                        help="register a mig_step_progress listener (as the CLI does on a terminal): "
+                             "mig then counts the rows and copies them in chunks")
     args = parser.parse_args()
+    if args.progress:
+        from mig import hookimpl, plugins
+
+        class Listener:
+            @hookimpl
+            def mig_step_progress(self, step: object, done: int, total: int | None, what: str) -> None:
+                pass
+
+        plugins.register(Listener(), name="bench-progress")
     if args.rows < 1_000_000:
         parser.error("--rows must be at least 1,000,000 (the claim is about a 1,000,000-row table)")
     if args.rounds < 9:
         parser.error("--rounds must be at least 9")
     print(f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r} "
-          f"sqlite {sqlite3.sqlite_version}, {args.rows:,} rows, {args.rounds} rounds")
+          f"sqlite {sqlite3.sqlite_version}, {args.rows:,} rows, {args.rounds} rounds, "
+          f"progress listener: {'yes' if args.progress else 'no'}")
     with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
         root = Path(tmp)
         source = root / "prepared.db"

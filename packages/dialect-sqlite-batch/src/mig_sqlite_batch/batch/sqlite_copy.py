@@ -248,7 +248,8 @@ class SqliteCopy:
             return
         threshold = int(impl.context_opts.get("batch_progress_rows", DEFAULT_PROGRESS_ROWS) or 0)
         rowid_table = model.kwargs.get("sqlite_with_rowid", True) is not False
-        if conn is None or threshold <= 0:
+        if conn is None or threshold <= 0 or not plugins.has_implementations("mig_step_progress"):
+            # nobody watches progress (no CLI on a terminal, no plugin): one statement, no counting
             impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False))
             return
         source = self._qual(self.name)
