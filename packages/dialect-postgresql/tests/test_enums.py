@@ -168,3 +168,13 @@ def test_alembic_style_enum_create_before_table(runner, pg, name) -> None:
 
     runner.run(upgrade)
     assert pg.enum_labels(mood) == ["a", "b"]
+
+
+def test_array_of_enum_creates_and_drops_the_type(runner, pg, name) -> None:
+    t, tag = name("t"), name("tag")
+    runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("tags", postgresql.ARRAY(sa.Enum("a", "b", name=tag)))))
+    assert pg.enum_labels(tag) == ["a", "b"]
+    pg.execute(f"INSERT INTO {t} (id, tags) VALUES (1, ARRAY['a', 'b']::{tag}[])")
+    runner.run(lambda: op.drop_table(t))
+    assert pg.enum_labels(tag) is None

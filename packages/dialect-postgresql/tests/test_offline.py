@@ -142,3 +142,14 @@ def test_offline_enum_created_once_for_two_tables(tmp_path) -> None:
     runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
     runner.add(upgrade)
     assert runner.sql("base:head").count("CREATE TYPE shared AS ENUM ('a', 'b');") == 1
+
+
+def test_offline_drop_column_drops_enum_of_existing_column(tmp_path) -> None:
+    from mig.ops import DropColumnOp
+
+    def upgrade():
+        op.invoke(DropColumnOp("account", "m", existing_column=sa.Column("m", sa.Enum("a", name="mood"))))
+
+    runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
+    runner.add(upgrade)
+    assert "ALTER TABLE account DROP COLUMN m;\n\nDROP TYPE mood;\n\n" in runner.sql("base:head")
