@@ -25,8 +25,10 @@ print("HEAVY", heavy)
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["upgrade", "--help"], ["history", "--help"]])
 def test_help_and_version_do_not_import_sqlalchemy(args: list[str]) -> None:
+    # Without the help cache: the harder case, where every plugin is loaded.
+    env = {**os.environ, "MIG_NO_CACHE": "1"}
     proc = subprocess.run([sys.executable, "-c", PROBE.format(args=args)], capture_output=True,
-                          text=True, check=True)
+                          text=True, check=True, env=env)
     assert "STATUS 0" in proc.stdout
     assert "HEAVY []" in proc.stdout, proc.stdout
 
