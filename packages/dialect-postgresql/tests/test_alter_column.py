@@ -138,3 +138,22 @@ def test_rename_column_and_comment_together(runner, pg, name) -> None:
     runner.run(lambda: op.alter_column(t, "old", new_column_name="new", comment="renamed"))
     col = pg.columns(t)["new"]
     assert col["comment"] == "renamed" and "old" not in pg.columns(t)
+
+
+def test_type_and_default_change_together(runner, pg, name, pg_database_url, tmp_path) -> None:
+    from mig.testing.project import MigrationRunner
+
+    t = name("t")
+    runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("n", sa.String(10), server_default="x")))
+    pg.execute(f"INSERT INTO {t} (id, n) VALUES (1, '5')")
+    other = MigrationRunner(tmp_path / "other", pg_database_url)
+    with pytest.raises(MigrationFailedError, match="give the new default"):
+        other.run(lambda: op.alter_column(t, "n", type_=sa.Integer, postgresql_using="n::integer"))
+
+    runner.run(lambda: op.alter_column(t, "n", type_=sa.Integer, postgresql_using="n::integer",
+                                       server_default="0", existing_server_default="x"))
+    col = pg.columns(t)["n"]
+    assert isinstance(col["type"], sa.Integer) and col["default"] == "0"
+    pg.execute(f"INSERT INTO {t} (id) VALUES (2)")
+    assert pg.all(f"SELECT id, n FROM {t} ORDER BY id") == [(1, 5), (2, 0)]

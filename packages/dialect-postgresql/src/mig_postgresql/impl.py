@@ -230,17 +230,36 @@ class PostgresqlImpl(DialectImpl):
                 self._ensure_enum(enum)
         if not op.has_changes():
             return
+        new_default: Any = False
+        if op.type_ is not None and op.server_default is not False:
+            # The old default may not convert to the new type: drop it, change the type,
+            # then set the new default.
+            from mig.ddl.constructs import ColumnDefault
+
+            self.execute(ColumnDefault(op.table_name, op.column_name, None, op.schema))
+            new_default, op = op.server_default, dataclasses.replace(op, server_default=False)
         try:
             super().alter_column(op)
         except Exception as exc:
             if op.type_ is None or getattr(getattr(exc, "orig", None), "sqlstate", None) != _DATATYPE_MISMATCH:
                 raise
-            type_sql = self.dialect.type_compiler_instance.process(op.type_)
-            raise OperationError(
-                f"alter_column {op.describe().split(' ', 1)[1]}: PostgreSQL cannot convert the existing "
-                f"values to {type_sql} by itself ({str(getattr(exc, 'orig', exc)).splitlines()[0]}); "
-                f"say how with postgresql_using=\"{op.column_name}::{type_sql}\" or another expression"
-            ) from exc
+            raise OperationError(self._type_change_advice(op, exc)) from exc
+        if new_default is not False and new_default is not None:
+            from mig.ddl.constructs import ColumnDefault
+
+            self.execute(ColumnDefault(op.table_name, op.column_name, new_default, op.schema))
+
+    def _type_change_advice(self, op: AlterColumnOp, exc: BaseException) -> str:
+        assert op.type_ is not None
+        type_sql = self.dialect.type_compiler_instance.process(op.type_)
+        cause = str(getattr(exc, "orig", exc)).splitlines()[0]
+        where = f"alter_column {op.describe().split(' ', 1)[1]}"
+        if "default for column" in cause:
+            return (f"{where}: the column's server default cannot be converted to {type_sql} ({cause}); "
+                    f"give the new default (or None) as server_default= in the same alter_column")
+        return (f"{where}: PostgreSQL cannot convert the existing values to {type_sql} by itself "
+                f"({cause}); say how with postgresql_using=\"{op.column_name}::{type_sql}\" "
+                f"or another expression")
 
     def _alter_identity(self, op: AlterColumnOp) -> None:
         from mig.ddl.constructs import format_table_name
