@@ -169,13 +169,16 @@ class GenericCopy:
                 self._undo.append(partial(self._exec, AddConstraint(restore)))
         if pg:
             for cons in before.constraints:
-                if cons.kind in ("unique", "primary") and cons.name:
+                if cons.kind in ("unique", "primary"):
+                    name = cons.name or _pg_default_name(self.name, cons)
                     ex(text(f"ALTER TABLE {self._qual(self.old)} DROP CONSTRAINT "
-                            f"{self._quote(cons.name)}"))
+                            f"{self._quote(name)}"))
             for idx in before.indexes:
                 if idx.name:
                     ex(text(f"DROP INDEX {self._qual(idx.name)}"))
         # 3. the new table, under its final name
+        if pg:
+            _keep_serial_sequences(model, self.name)
         new_table = build_table(model, self.name)
         ex(CreateTable(new_table))
         self._undo.append(partial(self._exec, DropTable(new_table)))
@@ -236,6 +239,36 @@ class GenericCopy:
 
     def _qual(self, name: str) -> str:
         return f"{self._quote(self.schema)}.{self._quote(name)}" if self.schema else self._quote(name)
+
+
+def _pg_default_name(table: str, cons: ConstraintSpec) -> str:
+    """The name PostgreSQL gives an unnamed primary key or unique constraint."""
+    if cons.kind == "primary":
+        return f"{table}_pkey"[:63]
+    return f"{table}_{'_'.join(cons.columns)}_key"[:63]
+
+
+def _keep_serial_sequences(model: TableModel, table: str) -> None:
+    """Integer key columns that SQLAlchemy would write as SERIAL keep the old table's sequence.
+
+    Reflection shows a serial column as ``DEFAULT nextval('t_id_seq')``; a
+    ``copy_from`` table (offline) shows only an autoincrementing integer key,
+    whose sequence PostgreSQL named ``<table>_<column>_seq``.
+    """
+    from sqlalchemy import Integer
+
+    pk = model.primary_key()
+    if pk is None or len(pk.columns) != 1:
+        return
+    col = model.column(pk.columns[0])
+    if col is None or col.server_default is not None or col.identity is not None:
+        return
+    if col.autoincrement not in ("auto", True) or not isinstance(col.type, Integer):
+        return
+    from sqlalchemy import text as sql_text
+
+    col.server_default = sql_text(f"nextval('{table}_{col.name}_seq'::regclass)")
+    col.autoincrement = False
 
 
 def _col(name: str) -> Any:
