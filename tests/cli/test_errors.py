@@ -87,8 +87,10 @@ def test_missing_database_driver(mig: Mig) -> None:
     assert "secret" not in line
 
 
-def test_unreachable_database(mig: Mig) -> None:
-    _project(mig, "postgresql+psycopg://root:secret@127.0.0.1:1/test")
+@pytest.mark.parametrize("url", ["postgresql+psycopg://root:secret@127.0.0.1:1/test",
+                                 "mysql+pymysql://root:secret@127.0.0.1:1/test"])
+def test_unreachable_database(mig: Mig, url: str) -> None:
+    _project(mig, url)
     mig("revision", "-m", "one", ok=True)
     line = _one_error_line(mig("upgrade", "head"))
     assert line.startswith("mig: error: cannot connect to the database: ")
