@@ -556,3 +556,26 @@ def test_generated_columns_and_collations_survive_a_copy(engine):
     assert "GENERATED ALWAYS AS (id * 2) VIRTUAL" in sql
     assert rows(engine, "SELECT id, name, twice FROM t WHERE name = 'ANN'") == [(1, "Ann", 2)]
     assert rows(engine, "SELECT * FROM t ORDER BY id") == [(1, "Ann", 2), (2, "bob", 4)]
+
+
+def test_unique_violation_names_the_column_and_changes_nothing(engine):
+    setup(engine, *ACCOUNT, "UPDATE account SET note = 'same'")
+    before = master(engine)
+    with pytest.raises(OperationError) as info:
+        run_batch(engine, "account", CreateUniqueConstraintOp("uq_account_note", "account", ("note",)))
+    assert str(info.value) == (
+        "batch_alter_table('account') failed: UNIQUE constraint failed: account.note "
+        "(table 'account'); the table and its rows are unchanged")
+    assert master(engine) == before
+    assert rows(engine, "SELECT count(*) FROM account WHERE note = 'same'") == [(3,)]
+
+
+def test_reflect_args_override_reflected_columns(engine):
+    setup(engine, "CREATE TABLE t (id INTEGER PRIMARY KEY, flag INTEGER, n INTEGER)",
+          "INSERT INTO t VALUES (1, 1, 5), (2, 0, 6)")
+    run_batch(engine, "t", AlterColumnOp("t", "n", nullable=False),
+              reflect_args=(sa.Column("flag", sa.Boolean(create_constraint=True, name="ck_t_flag")),))
+    assert columns(engine, "t") == [("id", "INTEGER", True, None), ("flag", "BOOLEAN", True, None),
+                                    ("n", "INTEGER", False, None)]
+    assert inspect(engine, "t", "check_constraints") == [{"name": "ck_t_flag", "sqltext": "flag IN (0, 1)"}]
+    assert rows(engine, "SELECT * FROM t ORDER BY id") == [(1, 1, 5), (2, 0, 6)]
