@@ -92,3 +92,15 @@ def test_tool_mig_in_pyproject(mig: Mig) -> None:
     mig("upgrade", "head", ok=True)
     assert "mig_version" in _tables(mig.cwd / "py.db")
     assert mig("current", ok=True).stdout == "p1 (head)\n"
+
+
+def test_generic_env_honours_version_table_from_config(mig: Mig) -> None:
+    mig("-q", "init", "migrations", ok=True)
+    toml = mig.cwd / "mig.toml"
+    toml.write_text(toml.read_text().replace('# version_table = "mig_version"',
+                                             'version_table = "alembic_version"'))
+    mig("revision", "-m", "one", "--rev-id", "v1", ok=True)
+    mig("upgrade", "head", ok=True)
+    tables = _tables(mig.cwd / "mig.db")
+    assert tables == {"alembic_version": ["version_num"]}
+    assert mig("current", ok=True).stdout == "v1 (head)\n"
