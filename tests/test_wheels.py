@@ -3,7 +3,7 @@
 Builds the three wheels with ``uv build``, creates a fresh virtual environment
 with ``python3 -m venv`` and installs them with pip (``--find-links`` for the
 local wheels; SQLAlchemy, pluggy, Mako, click and psycopg come from the
-package index). Then the venv's own ``mig`` runs ``init``, ``revision`` and
+package index, or from uv's cache when pip cannot reach it). Then the venv's own ``mig`` runs ``init``, ``revision`` and
 ``upgrade head`` against a fresh PostgreSQL database:
 
 * with mig-core and mig-cli only, ``mig upgrade head`` fails with exit status
@@ -66,8 +66,17 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheels: Path) -> Path:
 
 
 def _pip(venv: Path, wheels: Path, *requirements: str) -> None:
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-          "--find-links", str(wheels), *requirements], cwd=venv)
+    """pip install into the venv; if pip cannot reach the index, uv's cache (still no workspace)."""
+    python = str(venv / "bin" / "python")
+    pip = _run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+                "--find-links", str(wheels), *requirements], cwd=venv, check=False)
+    if pip.returncode == 0:
+        return
+    uv = shutil.which("uv")
+    if uv is None:
+        raise AssertionError(f"pip install {' '.join(requirements)} failed:\n{pip.stdout}\n{pip.stderr}")
+    _run([uv, "pip", "install", "--python", python, "--find-links", str(wheels), *requirements], cwd=venv,
+         env=dict(os.environ, UV_PYTHON_DOWNLOADS="never"))
 
 
 @pytest.fixture(scope="module")
