@@ -231,3 +231,26 @@ def test_offline_recreate_always_on_postgresql_is_exact_and_runs():
         with engine.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         engine.dispose()
+
+
+def test_postgresql_identity_always_continues_after_the_copy():
+    url = servers.require_server(servers.postgresql_url(), "PostgreSQL")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    name = servers.unique_name("bident")
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE TABLE {name} (id INTEGER GENERATED ALWAYS AS IDENTITY "
+                                 f"PRIMARY KEY, v TEXT)")
+            conn.exec_driver_sql(f"INSERT INTO {name} (v) VALUES ('a'), ('b'), ('c')")
+            conn.exec_driver_sql(f"DELETE FROM {name} WHERE id = 2")
+        run_batch(engine, name, AlterColumnOp(name, "v", type_=sa.String(10), nullable=False))
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"INSERT INTO {name} (v) VALUES ('d')")
+        assert rows(engine, f"SELECT * FROM {name} ORDER BY id") == [(1, "a"), (3, "c"), (4, "d")]
+        with engine.connect() as conn:
+            col = sa.inspect(conn).get_columns(name)[0]
+        assert col["identity"]["always"] is True
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        engine.dispose()

@@ -190,7 +190,14 @@ class GenericCopy:
                 if column.comment is not None:
                     ex(SetColumnComment(column))
         # 4. the rows
-        ex(copy_statement(model, self.name, self.old, cast_types=True))
+        copy = copy_statement(model, self.name, self.old, cast_types=True)
+        if self.kind == "postgresql" and any(
+                c.identity is not None and getattr(c.identity, "always", False)
+                for c in model.copied_columns()):
+            # GENERATED ALWAYS AS IDENTITY columns take the copied values only when told to
+            sql = impl.render(copy).replace(") SELECT ", ") OVERRIDING SYSTEM VALUE SELECT ", 1)
+            copy = text(sql)
+        ex(copy)
         if self.kind == "postgresql":
             self._postgresql_sequences(new_table)
         # 5. indexes, the old table, the foreign keys from other tables
