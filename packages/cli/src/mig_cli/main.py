@@ -22,9 +22,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 def _command_specs() -> dict[str, Any]:
     """Every registered command descriptor by name (the CLI's own plugin is always included)."""
-    from mig import plugins
-
     import mig_cli.plugin
+    from mig import plugins
 
     plugins.register(mig_cli.plugin, name="cli", distribution="mig-cli", version=mig_cli.__version__)
     return plugins.collect_named("mig_cli_register_commands")
@@ -74,9 +73,8 @@ class MigGroup(click.Group):
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from mig import __version__
-
     import mig_cli
+    from mig import __version__
 
     click.echo(f"mig {mig_cli.__version__} (mig-core {__version__}, Python {sys.version.split()[0]})")
     ctx.exit(0)

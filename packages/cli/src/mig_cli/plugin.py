@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from mig import hookimpl
-
 from mig_cli.specs import CommandSpec
 
 _C = "mig_cli.commands"

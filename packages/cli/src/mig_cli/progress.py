@@ -111,6 +111,14 @@ class ProgressReporter:
         self.status.clear()
         self.status.write_line(f"{verb} {before} -> {after}{took}")
 
+
+class TerminalProgressReporter(ProgressReporter):
+    """On a terminal, also shows progress inside a long step (rows copied by a batch ...).
+
+    A separate class so that, off a terminal, no ``mig_step_progress``
+    implementation is registered and long operations need not count for it.
+    """
+
     @hookimpl
     def mig_step_progress(self, step: Any, done: int, total: int | None, what: str) -> None:
         amount = f"{done} of {total}" if total else f"{done}"

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     import logging
 
     from mig.config import Config
-
     from mig_cli.progress import TerminalStatus
 
 
@@ -80,10 +79,10 @@ class CliState:
         if self.quiet:
             return
         from mig import plugins
+        from mig_cli.progress import ProgressReporter, TerminalProgressReporter
 
-        from mig_cli.progress import ProgressReporter
-
-        self._plugins.append(plugins.register(ProgressReporter(self.status), name="cli-progress",
+        cls = TerminalProgressReporter if self.status.enabled else ProgressReporter
+        self._plugins.append(plugins.register(cls(self.status), name="cli-progress",
                                               distribution="mig-cli"))
 
     def close(self) -> None:

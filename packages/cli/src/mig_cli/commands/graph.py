@@ -71,7 +71,6 @@ def merge(state: CliState, revisions: tuple[str, ...], message: str | None,
 def current_ids(state: CliState) -> set[str]:
     """The revision ids in the database's version table (for ``--indicate-current``)."""
     from mig import command
-
     from mig_cli.commands.run import current_entries
 
     config = state.config()

@@ -116,7 +116,6 @@ def _script_of(item: Any) -> Any:
 def current(state: CliState, verbose: bool, as_json: bool) -> None:
     """Show the revision(s) the database is at, and the revisions they depend on."""
     from mig import command
-
     from mig_cli.errors import _hide_password
 
     config = state.config(cmd_opts=click.get_current_context().params)
