@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig import hookimpl, plugins
 from mig.errors import NotSupportedError, OfflineError, OperationError
 from mig.ops import (
@@ -579,3 +580,17 @@ def test_reflect_args_override_reflected_columns(engine):
                                     ("n", "INTEGER", False, None)]
     assert inspect(engine, "t", "check_constraints") == [{"name": "ck_t_flag", "sqltext": "flag IN (0, 1)"}]
     assert rows(engine, "SELECT * FROM t ORDER BY id") == [(1, 1, 5), (2, 0, 6)]
+
+
+def test_drop_unnamed_primary_key_by_convention_and_comments_need_nothing(engine):
+    setup(engine, "CREATE TABLE t (a INTEGER NOT NULL, b TEXT, PRIMARY KEY (a))",
+          "INSERT INTO t VALUES (1, 'x'), (2, 'y')")
+    run_batch(engine, "t", AlterColumnOp("t", "b", comment="a comment"), recreate="never")
+    assert rows(engine, "SELECT sql FROM sqlite_master WHERE name = 't'") == [
+        ("CREATE TABLE t (a INTEGER NOT NULL, b TEXT, PRIMARY KEY (a))",)]
+    run_batch(engine, "t", DropConstraintOp("pk_t", "t", type_="primary"), naming_convention=NC)
+    assert inspect(engine, "t", "pk_constraint")["constrained_columns"] == []
+    run_batch(engine, "t", CreatePrimaryKeyOp(None, "t", ("a", "b")), naming_convention=NC)
+    assert inspect(engine, "t", "pk_constraint") == {"constrained_columns": ["a", "b"], "name": "pk_t"}
+    assert columns(engine, "t") == [("a", "INTEGER", False, None), ("b", "TEXT", False, None)]
+    assert rows(engine, "SELECT * FROM t ORDER BY a") == [(1, "x"), (2, "y")]
