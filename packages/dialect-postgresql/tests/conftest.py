@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig.testing import servers
-from mig.testing.fixtures import mig_postgresql_url  # noqa: F401
+from mig.testing.fixtures import mig_postgresql_database, mig_postgresql_url  # noqa: F401
 from mig.testing.project import MigrationRunner
 
 
 @pytest.fixture(scope="session")
-def pg_database_url(mig_postgresql_url: str) -> Iterator[str]:  # noqa: F811
+def pg_database_url(mig_postgresql_database: str) -> str:  # noqa: F811
     """A fresh database for this test session (dropped at the end)."""
-    with servers.temporary_database(mig_postgresql_url, "mig_pg") as url:
-        yield url
+    return mig_postgresql_database
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from mig import op
 from mig.errors import MigrationFailedError
-from sqlalchemy.dialects import postgresql
 
 
 def test_enum_created_with_table_and_dropped_with_it(runner, pg, name) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from mig import op
 from sqlalchemy.dialects import postgresql
+
+from mig import op
 
 
 def test_exclude_constraint_created_enforced_dropped(runner, pg, name) -> None:

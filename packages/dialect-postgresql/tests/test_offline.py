@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from mig import op
 from mig.testing.project import MigrationRunner
-from sqlalchemy.dialects import postgresql
 
 
 def _create():

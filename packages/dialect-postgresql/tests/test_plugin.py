@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import sqlalchemy as sa
+
 from mig import op, plugins
 from mig.ddl import capabilities as cap
 from mig.testing.project import MigrationRunner

@@ -36,6 +36,9 @@ from mig.ddl.impl import DialectImpl
 from mig.errors import NoContextError, OperationError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Column
+    from sqlalchemy.types import TypeEngine
+
     from mig.ops import (
         AlterColumnOp,
         CreateIndexOp,
@@ -43,8 +46,6 @@ if TYPE_CHECKING:
         DropIndexOp,
         DropTableOp,
     )
-    from sqlalchemy import Column
-    from sqlalchemy.types import TypeEngine
 
 #: Keyword of ``op.drop_table``/``op.drop_column`` that keeps the enum types of the dropped columns.
 KEEP_ENUMS = "postgresql_keep_enum_types"
@@ -92,8 +93,9 @@ class PostgresqlImpl(DialectImpl):
     # -- the statement hook: types and sequences go with tables and columns --------------
 
     def execute(self, construct: Any, params: Any = None, **kw: Any) -> Any:
-        from mig.ddl.constructs import AddColumn
         from sqlalchemy.schema import CreateTable
+
+        from mig.ddl.constructs import AddColumn
 
         if isinstance(construct, CreateTable):
             self._create_column_objects(construct.element.columns)
@@ -262,8 +264,9 @@ class PostgresqlImpl(DialectImpl):
                 f"or another expression")
 
     def _alter_identity(self, op: AlterColumnOp) -> None:
-        from mig.ddl.constructs import format_table_name
         from sqlalchemy import Identity
+
+        from mig.ddl.constructs import format_table_name
 
         preparer = self.dialect.identifier_preparer
         compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
@@ -308,8 +311,9 @@ class PostgresqlImpl(DialectImpl):
             self._create_index(op)
 
     def _create_index(self, op: CreateIndexOp) -> None:
-        from mig.ddl.schemaobj import column_for, index
         from sqlalchemy.schema import CreateIndex
+
+        from mig.ddl.schemaobj import column_for, index
 
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
                     **dict(op.kw))

@@ -291,9 +291,10 @@ def run_rename_enum_value(impl: DialectImpl, op: RenameEnumValueOp) -> None:
 
 def run_create_exclude_constraint(impl: DialectImpl, op: CreateExcludeConstraintOp) -> None:
     import sqlalchemy as sa
-    from mig.ddl.schemaobj import column_for, table
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
     from sqlalchemy.schema import AddConstraint
+
+    from mig.ddl.schemaobj import column_for, table
 
     tbl = table(op.table_name, schema=op.schema)
     elements: list[tuple[Any, str]] = []

@@ -7,6 +7,8 @@ Load them with ``-p mig.testing.plugin`` on the command line, or in a
   ``MIG_TEST_POSTGRESQL_URL`` / ``MIG_TEST_MYSQL_URL`` (default: the local
   servers); skipped with a one-line reason when the server is down, failed
   under ``CI=true``.
+* ``mig_postgresql_database`` / ``mig_mysql_database`` (session): a fresh
+  database on that server, dropped when the session ends.
 * ``mig_database_url``: set it up yourself (override) to point at the database
   your tests use; ``mig_engine`` and ``mig_run`` use it.
 * ``mig_engine``: a SQLAlchemy engine for ``mig_database_url``.
@@ -27,7 +29,8 @@ from mig.testing import servers
 from mig.testing.project import MigrationRunner
 
 __all__ = [
-    "mig_database_url", "mig_engine", "mig_mysql_url", "mig_postgresql_url", "mig_run", "mig_runner",
+    "mig_database_url", "mig_engine", "mig_mysql_database", "mig_mysql_url", "mig_postgresql_database",
+    "mig_postgresql_url", "mig_run", "mig_runner",
 ]
 
 
@@ -41,6 +44,20 @@ def mig_postgresql_url() -> str:
 def mig_mysql_url() -> str:
     """The MySQL/MariaDB server's URL; skips (fails under ``CI=true``) when it is down."""
     return servers.require_server(servers.mysql_url(), "MySQL/MariaDB")
+
+
+@pytest.fixture(scope="session")
+def mig_postgresql_database(mig_postgresql_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for the session (``mig_test_<hex>``), dropped at the end."""
+    with servers.temporary_database(mig_postgresql_url, "mig_test") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def mig_mysql_database(mig_mysql_url: str) -> Iterator[str]:
+    """A fresh MySQL/MariaDB database for the session (``mig_test_<hex>``), dropped at the end."""
+    with servers.temporary_database(mig_mysql_url, "mig_test") as url:
+        yield url
 
 
 @pytest.fixture
