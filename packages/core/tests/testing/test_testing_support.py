@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from mig import op
 from mig.errors import MigrationFailedError
 from mig.testing import servers
