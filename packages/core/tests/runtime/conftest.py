@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig.config import Config
 
 #: Alembic's generic env.py with its import changed from alembic to mig, nothing else.

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
+
 from mig import command, hookimpl, plugins
 from mig.errors import DialectNotFoundError, MigrationFailedError, NoContextError
 from mig.ops import Operation
@@ -244,3 +245,39 @@ def test_on_version_apply_callback(project):
         "        fh.write(f'{step.up_revision_id} {step.is_upgrade} {sorted(heads)}\\n')\n"))
     command.upgrade(project.config, "head")
     assert (project.location / "applied.txt").read_text() == "a1 True ['a1']\nb2 True ['b2']\n"
+
+
+class FakeAutogen:
+    def __init__(self, result):
+        self.result = result
+        self.seen = []
+
+    @hookimpl
+    def mig_autogenerate(self, migration_context, metadata, config):
+        self.seen.append((migration_context.as_sql, metadata))
+        return self.result
+
+
+def test_check_reports_operations_from_the_autogenerate_plugin(project):
+    from mig.errors import CommandError
+    from mig.ops import AddColumnOp
+
+    project.write("a1", None)
+    command.upgrade(project.config, "head")
+    clean = FakeAutogen([])
+    plugins.register(clean, name="test-autogen")
+    try:
+        assert command.check(project.config) == []
+        assert clean.seen == [(False, None)]
+    finally:
+        plugins.unregister(clean)
+    dirty = FakeAutogen([AddColumnOp("account", sa.Column("email", sa.String))])
+    plugins.register(dirty, name="test-autogen")
+    try:
+        with pytest.raises(CommandError, match=r"new upgrade operations detected: add_column account.email"):
+            command.check(project.config)
+        command.stamp(project.config, "base")
+        with pytest.raises(CommandError, match=r"the database is not up to date \(at base, heads are a1\)"):
+            command.check(project.config)
+    finally:
+        plugins.unregister(dirty)
