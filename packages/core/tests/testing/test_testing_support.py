@@ -60,3 +60,33 @@ def test_runner_failure_names_the_revision(tmp_path) -> None:
     with pytest.raises(MigrationFailedError, match=r"upgrade 0001 \(0001_migration.py\) failed: ValueError: no"):
         runner.run(boom)
     assert runner.heads() == ()
+
+
+PLUGIN_USER = '''
+import pytest
+import sqlalchemy as sa
+from mig import op
+
+
+@pytest.fixture
+def mig_database_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+
+def test_mig_run(mig_run, mig_runner, mig_engine):
+    rev = mig_run(lambda: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)))
+    assert rev == "0001" and mig_runner.heads() == ("0001",)
+    assert sa.inspect(mig_engine).has_table("t")
+'''
+
+
+def test_opt_in_pytest_plugin(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "test_uses_plugin.py").write_text(PLUGIN_USER, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "mig.testing.plugin", "-p",
+                           "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
