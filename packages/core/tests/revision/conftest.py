@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from mig.config import Config
 from mig.revision import ScriptDirectory
 

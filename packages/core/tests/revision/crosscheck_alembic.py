@@ -21,6 +21,7 @@ from pathlib import Path
 
 from alembic.runtime.migration import HeadMaintainer
 from alembic.script import ScriptDirectory as AlembicDirectory
+
 from mig.revision import ScriptDirectory
 
 

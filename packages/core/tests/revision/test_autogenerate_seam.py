@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from mig import command, hookimpl, hookspec, plugins
 from mig.errors import CommandError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+
 from mig.errors import CommandError, MultipleHeadsError, RangeNotAncestorError, ResolutionError
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from mig.errors import ScriptError
 from mig.revision import ScriptDirectory
 

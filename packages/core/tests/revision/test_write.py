@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from mig import command, hookimpl, plugins
 from mig.errors import CommandError, ConfigError, GraphError, MultipleHeadsError
 from mig.revision import ScriptDirectory, slugify
