@@ -950,3 +950,67 @@ class TestOffline:
         # nothing ran
         assert not c.has_table(name)
         assert not c.has_table(c.runner.version_table)
+
+    def test_every_operation_offline(self, conformance: Conformance) -> None:
+        """Each operation the dialect supports writes its SQL with --sql (all ``existing_*`` given)."""
+        c = conformance
+        t, parent = c.name("t"), c.name("parent")
+        string = sa.String(50)
+        steps: list[tuple[str, Any]] = [
+            ("create_table", lambda: op.create_table(
+                t, sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", string))),
+            ("create_table", lambda: op.create_table(
+                parent, sa.Column("id", sa.Integer, primary_key=True))),
+            ("add_column", lambda: op.add_column(t, sa.Column("qty", sa.Integer, server_default="1"))),
+            ("create_index", lambda: op.create_index(c.name("ix"), t, ["name"])),
+            ("drop_index", lambda: op.drop_index(c.name("ix"), table_name=t)),
+            ("bulk_insert", lambda: op.bulk_insert(
+                sa.table(t, sa.column("id", sa.Integer), sa.column("name", sa.String)),
+                [{"id": 1, "name": "a"}])),
+            ("execute", lambda: op.execute(f"UPDATE {t} SET name = 'b'")),
+        ]
+        if c.has(cap.ALTER_COLUMN_TYPE):
+            steps.append(("alter type", lambda: op.alter_column(
+                t, "name", type_=sa.String(80), existing_type=string, existing_nullable=True,
+                existing_server_default=None, existing_comment=None)))
+        if c.has(cap.ALTER_COLUMN_NULLABLE):
+            steps.append(("alter nullable", lambda: op.alter_column(
+                t, "qty", nullable=False, existing_type=sa.Integer(), existing_server_default="1",
+                existing_comment=None)))
+        if c.has(cap.ALTER_COLUMN_DEFAULT):
+            steps.append(("alter default", lambda: op.alter_column(
+                t, "qty", server_default="2", existing_type=sa.Integer(), existing_nullable=True,
+                existing_server_default="1", existing_comment=None)))
+        if c.has(cap.ADD_CONSTRAINT):
+            steps += [
+                ("unique", lambda: op.create_unique_constraint(c.name("uq"), t, ["name"])),
+                ("foreign key", lambda: op.create_foreign_key(c.name("fk"), t, parent, ["qty"], ["id"])),
+                ("drop constraint", lambda: op.drop_constraint(c.name("uq"), t, type_="unique")),
+            ]
+        if c.has(cap.ADD_CONSTRAINT) and c.has(cap.CHECK_CONSTRAINTS):
+            steps.append(("check", lambda: op.create_check_constraint(c.name("ck"), t, "qty > 0")))
+        if c.has(cap.COMMENTS):
+            steps += [
+                ("table comment", lambda: op.create_table_comment(t, "c")),
+                ("drop table comment", lambda: op.drop_table_comment(t, existing_comment="c")),
+            ]
+        if c.has(cap.RENAME_COLUMN):
+            steps.append(("rename column", lambda: op.alter_column(
+                t, "name", new_column_name="label", existing_type=sa.String(80), existing_nullable=True,
+                existing_server_default=None, existing_comment=None)))
+        if c.has(cap.DROP_COLUMN):
+            steps.append(("drop column", lambda: op.drop_column(t, "qty")))
+        steps += [
+            ("rename table", lambda: op.rename_table(t, c.name("t2"))),
+            ("drop table", lambda: op.drop_table(c.name("t2"))),
+        ]
+        for _what, step in steps:
+            c.runner.add(step)
+        sql = c.runner.sql("base:head")
+        for index, (what, _step) in enumerate(steps):
+            rev = f"{index + 1:04d}"
+            start = sql.index(f"-> {rev}")
+            end = sql.index(f"'{rev}'", start)
+            body = sql[start:end]
+            assert body.count(";") >= 1, f"{what} ({rev}) wrote no statement:\n{body}"
+        assert not c.has_table(t)
