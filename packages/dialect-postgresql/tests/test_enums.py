@@ -179,3 +179,32 @@ def test_array_of_enum_creates_and_drops_the_type(runner, pg, name) -> None:
     pg.execute(f"INSERT INTO {t} (id, tags) VALUES (1, ARRAY['a', 'b']::{tag}[])")
     runner.run(lambda: op.drop_table(t))
     assert pg.enum_labels(tag) is None
+
+
+AWKWARD = ["a:b", "50%", "it's", "$x$", "::int"]
+
+
+def test_enum_values_with_colons_quotes_and_dollars(runner, pg, name) -> None:
+    e = name("e")
+
+    def upgrade() -> None:
+        op.create_enum_type(e, AWKWARD[:2])
+        op.create_enum_type(e, ["x"], if_not_exists=True)
+        op.add_enum_value(e, AWKWARD[2])
+        op.add_enum_value(e, AWKWARD[3], before="a:b")
+        op.rename_enum_value(e, "50%", AWKWARD[4])
+
+    runner.run(upgrade)
+    assert pg.enum_labels(e) == ["$x$", "a:b", "::int", "it's"]
+
+
+def test_enum_values_with_colons_offline(offline) -> None:
+    def upgrade() -> None:
+        op.create_enum_type("e", AWKWARD, if_not_exists=True)
+        op.add_enum_value("e", "c:d")
+
+    offline.add(upgrade)
+    sql = offline.sql()
+    assert ("DO $mig$ BEGIN CREATE TYPE e AS ENUM ('a:b', '50%', 'it''s', '$x$', '::int'); "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $mig$;") in sql
+    assert "ALTER TYPE e ADD VALUE 'c:d';" in sql

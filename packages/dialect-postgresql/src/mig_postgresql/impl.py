@@ -267,6 +267,7 @@ class PostgresqlImpl(DialectImpl):
         from sqlalchemy import Identity
 
         from mig.ddl.constructs import format_table_name
+        from mig_postgresql.ops import sql_text
 
         preparer = self.dialect.identifier_preparer
         compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
@@ -274,13 +275,14 @@ class PostgresqlImpl(DialectImpl):
                 f"ALTER COLUMN {preparer.quote(op.column_name)}")
         new, old = op.server_default, op.existing_server_default
         if new is None:
-            self.execute(f"{head} DROP IDENTITY")
+            self.execute(sql_text(f"{head} DROP IDENTITY"))
             return
         assert isinstance(new, Identity)
         if not isinstance(old, Identity):
             options = compiler.get_identity_options(new)
             kind = "ALWAYS" if new.always else "BY DEFAULT"
-            self.execute(f"{head} ADD GENERATED {kind} AS IDENTITY" + (f" ({options})" if options else ""))
+            self.execute(sql_text(f"{head} ADD GENERATED {kind} AS IDENTITY"
+                                  + (f" ({options})" if options else "")))
             return
         changes: list[str] = []
         if bool(new.always) != bool(old.always):
@@ -298,7 +300,7 @@ class PostgresqlImpl(DialectImpl):
             else:
                 changes.append(f"SET {key.upper()} {value}")
         if changes:
-            self.execute(f"{head} {' '.join(changes)}")
+            self.execute(sql_text(f"{head} {' '.join(changes)}"))
 
     # -- indexes -------------------------------------------------------------------------
 

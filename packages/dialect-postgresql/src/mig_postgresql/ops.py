@@ -202,6 +202,14 @@ def create_exclude_constraint(operations: Any, constraint_name: str | None, tabl
 # -- the PostgreSQL implementations (impl_fn(dialect_impl, operation)) --------------------
 
 
+def sql_text(sql: str) -> Any:
+    """``text(sql)`` with every colon escaped: SQL we build is never a bind-parameter template
+    (an enum value ``'a:b'`` must stay as it is, online and in --sql output)."""
+    import sqlalchemy as sa
+
+    return sa.text(sql.replace(":", "\\:"))
+
+
 def _type_name(impl: DialectImpl, name: str, schema: str | None) -> str:
     preparer = impl.dialect.identifier_preparer
     return f"{preparer.quote_schema(schema)}.{preparer.quote(name)}" if schema else preparer.quote(name)
@@ -230,12 +238,12 @@ def run_create_enum_type(impl: DialectImpl, op: CreateEnumTypeOp) -> None:
     if op.if_not_exists:
         if impl.as_sql:
             # PostgreSQL has no CREATE TYPE IF NOT EXISTS: guard it in a DO block.
-            body = sql.replace("$", "$$")
-            impl.execute(f"DO $mig$ BEGIN {body}; EXCEPTION WHEN duplicate_object THEN NULL; END $mig$")
+            impl.execute(sql_text(
+                f"DO $mig$ BEGIN {sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $mig$"))
             return
         if _enum_exists(impl, op.type_name, op.schema):
             return
-    impl.execute(sql)
+    impl.execute(sql_text(sql))
     remember = getattr(impl, "remember_enum_type", None)
     if remember is not None:
         remember(op.type_name, op.schema)
@@ -248,7 +256,7 @@ def run_drop_enum_type(impl: DialectImpl, op: DropEnumTypeOp) -> None:
         return
     exists = "IF EXISTS " if op.if_exists else ""
     cascade = " CASCADE" if op.cascade else ""
-    impl.execute(f"DROP TYPE {exists}{_type_name(impl, op.type_name, op.schema)}{cascade}")
+    impl.execute(sql_text(f"DROP TYPE {exists}{_type_name(impl, op.type_name, op.schema)}{cascade}"))
     forget = getattr(impl, "forget_enum_type", None)
     if forget is not None:
         forget(op.type_name, op.schema)
@@ -281,12 +289,12 @@ def run_add_enum_value(impl: DialectImpl, op: AddEnumValueOp) -> None:
     elif op.after is not None:
         sql += f" AFTER {_literal(op.after)}"
     with _maybe_outside_transaction(impl, _needs_autocommit(impl, op)):
-        impl.execute(sql)
+        impl.execute(sql_text(sql))
 
 
 def run_rename_enum_value(impl: DialectImpl, op: RenameEnumValueOp) -> None:
-    impl.execute(f"ALTER TYPE {_type_name(impl, op.type_name, op.schema)} RENAME VALUE "
-                 f"{_literal(op.old_value)} TO {_literal(op.new_value)}")
+    impl.execute(sql_text(f"ALTER TYPE {_type_name(impl, op.type_name, op.schema)} RENAME VALUE "
+                          f"{_literal(op.old_value)} TO {_literal(op.new_value)}"))
 
 
 def run_create_exclude_constraint(impl: DialectImpl, op: CreateExcludeConstraintOp) -> None:
