@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from mig import plugins
 from sqlalchemy.engine import Connection, Engine, make_url
+
+from mig import plugins
 
 DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
+
 from mig.errors import OperationError
 from mig.ops import AlterColumnOp
 from mig_mysql.impl import MySQLImpl
-from sqlalchemy import event
 
 pytestmark = pytest.mark.mysql
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from mig.testing.suite import *  # noqa: F403
 
 pytestmark = pytest.mark.mysql

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mig.testing.suite import *  # noqa: F403
 from sqlalchemy.engine import make_url
+
+from mig.testing.suite import *  # noqa: F403
 
 pytestmark = pytest.mark.mysql
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from mig_mysql.live import default_sql
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
 from mig import plugins
 from mig.ops import (
     AlterColumnOp,
@@ -17,7 +19,6 @@ from mig.ops import (
     DropTableOp,
 )
 from mig_mysql.impl import MariaDBImpl
-from sqlalchemy.engine import make_url
 
 pytestmark = pytest.mark.mysql
 

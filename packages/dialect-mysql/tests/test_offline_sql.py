@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
 from mig.errors import NotSupportedError, OfflineError
 from mig.ops import (
     AlterColumnOp,
@@ -16,7 +18,6 @@ from mig.ops import (
     DropTableCommentOp,
     RenameTableOp,
 )
-from sqlalchemy.dialects import mysql
 
 
 def test_modify_with_existing_arguments(offline):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig import command
 from mig.config import Config
 from mig.errors import MigrationFailedError

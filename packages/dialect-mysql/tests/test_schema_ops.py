@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from mig.errors import OfflineError, OperationError
 from mig.ops import (
     AddColumnOp,
@@ -27,7 +29,6 @@ from mig.ops import (
     RenameTableOp,
 )
 from mig_mysql.impl import MySQLImpl
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 pytestmark = pytest.mark.mysql
 

@@ -23,10 +23,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from mig.ddl.impl import DialectImpl
-from mig.errors import NotSupportedError, OfflineError, OperationError
 from sqlalchemy.types import DateTime, to_instance
 
+from mig.ddl.impl import DialectImpl
+from mig.errors import NotSupportedError, OfflineError, OperationError
 from mig_mysql import live
 from mig_mysql.ddl import (
     ColumnSpec,
@@ -41,6 +41,8 @@ from mig_mysql.ddl import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from mig.ops import (
         AddColumnOp,
         AlterColumnOp,
@@ -54,7 +56,6 @@ if TYPE_CHECKING:
         DropTableCommentOp,
         RenameTableOp,
     )
-    from sqlalchemy.engine import Connection
 
 #: ``DropConstraintOp.type_`` -> what follows ``ALTER TABLE t DROP``.
 _DROP_KIND = {"foreignkey": "FOREIGN KEY", "unique": "INDEX", "primary": "PRIMARY KEY"}
