@@ -154,3 +154,51 @@ def test_offline_drop_column_drops_enum_of_existing_column(tmp_path) -> None:
     runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
     runner.add(upgrade)
     assert "ALTER TABLE account DROP COLUMN m;\n\nDROP TYPE mood;\n\n" in runner.sql("base:head")
+
+
+def test_offline_script_runs_on_the_server_like_psql(tmp_path, pg_engine, pg, name) -> None:
+    """The --sql output, fed statement by statement (as psql does), builds what an online run builds."""
+    import datetime
+    import decimal
+
+    t, mood, ix = name("t"), name("mood"), name("ix")
+
+    def upgrade():
+        table = op.create_table(
+            t,
+            sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+            sa.Column("m", sa.Enum("sad", "ok", name=mood)),
+            sa.Column("s", sa.String(50)),
+            sa.Column("n", sa.Numeric(10, 2)),
+            sa.Column("d", sa.DateTime),
+            sa.Column("j", sa.JSON),
+            sa.Column("b", sa.LargeBinary),
+            sa.Column("f", sa.Boolean),
+        )
+        op.bulk_insert(table, [
+            {"id": 1, "m": "ok", "s": "it's 50%: :x", "n": decimal.Decimal("1.25"),
+             "d": datetime.datetime(2024, 1, 2, 3, 4, 5), "j": {"a": [1, "b:c"]}, "b": b"\x00\xff",
+             "f": True},
+            {"id": 2, "m": None, "s": None, "n": None, "d": None, "j": None, "b": None, "f": None},
+        ])
+        op.create_index(ix, t, ["s"], postgresql_concurrently=True)
+        op.add_enum_value(mood, "happy", autocommit=True)
+
+    runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table=name("v"))
+    runner.add(upgrade)
+    script = runner.sql("base:head")
+    with pg_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        driver = conn.connection.driver_connection
+        for statement in script.split(";\n\n"):
+            lines = [line for line in statement.splitlines() if not line.startswith("--")]
+            if "".join(lines).strip():
+                driver.execute("\n".join(lines))
+    assert pg.enum_labels(mood) == ["sad", "ok", "happy"]
+    table = sa.Table(t, sa.MetaData(), autoload_with=pg_engine)
+    with pg_engine.connect() as conn:
+        rows = conn.execute(sa.select(table).order_by(table.c.id)).all()
+    assert rows[0]._mapping["s"] == "it's 50%: :x" and rows[0]._mapping["j"] == {"a": [1, "b:c"]}
+    assert rows[0]._mapping["b"] == b"\x00\xff" and rows[0]._mapping["n"] == decimal.Decimal("1.25")
+    assert tuple(rows[1])[1:] == (None,) * 7
+    assert pg.scalar("SELECT indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                     "WHERE c.relname = :n", n=ix) is True
