@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig import hookimpl, op, plugins
 from mig.errors import MigError
 from mig.testing.project import MigrationRunner

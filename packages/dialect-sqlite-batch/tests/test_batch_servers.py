@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig import plugins
 from mig.ddl.impl import DialectImpl
 from mig.errors import DialectNotFoundError, OperationError

@@ -6,6 +6,19 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+    exc,
+)
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import NullType
+
 from mig.errors import NotSupportedError, OperationError
 from mig.ops import (
     AddColumnOp,
@@ -22,19 +35,6 @@ from mig.ops import (
     DropTableCommentOp,
     Operation,
 )
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    ForeignKeyConstraint,
-    MetaData,
-    PrimaryKeyConstraint,
-    Table,
-    UniqueConstraint,
-    exc,
-)
-from sqlalchemy.sql.elements import ClauseElement
-from sqlalchemy.types import NullType
-
 from mig_sqlite_batch.batch.model import (
     ColumnSpec,
     ConstraintSpec,

@@ -32,9 +32,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from mig.ddl.constructs import RenameTable
-from mig.errors import OperationError
-from mig.ops import BatchAlterTableOp
 from sqlalchemy import MetaData, Table, exc, inspect, text
 from sqlalchemy.schema import (
     AddConstraint,
@@ -46,13 +43,17 @@ from sqlalchemy.schema import (
     SetTableComment,
 )
 
+from mig.ddl.constructs import RenameTable
+from mig.errors import OperationError
+from mig.ops import BatchAlterTableOp
 from mig_sqlite_batch.batch.model import ConstraintSpec, TableModel
 from mig_sqlite_batch.batch.render import _constraint, build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.sqlite_copy import tmp_name
 
 if TYPE_CHECKING:
-    from mig.ddl.impl import DialectImpl
     from sqlalchemy.engine import Connection
+
+    from mig.ddl.impl import DialectImpl
 
 log = logging.getLogger("mig.batch")
 

@@ -14,6 +14,9 @@ import re
 import sqlite3
 from typing import Any
 
+from sqlalchemy.schema import DefaultClause
+from sqlalchemy.sql.elements import TextClause
+
 from mig.ops import (
     AddColumnOp,
     AlterColumnOp,
@@ -25,9 +28,6 @@ from mig.ops import (
     DropTableCommentOp,
     Operation,
 )
-from sqlalchemy.schema import DefaultClause
-from sqlalchemy.sql.elements import TextClause
-
 from mig_sqlite_batch.batch.model import TableModel, mentions
 
 _CONSTANT = re.compile(r"""^\s*(?:[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|'(?:[^']|'')*'|NULL|TRUE|FALSE)\s*$""",

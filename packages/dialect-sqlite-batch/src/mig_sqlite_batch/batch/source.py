@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mig.errors import OperationError
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -30,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ClauseElement
 
+from mig.errors import OperationError
 from mig_sqlite_batch.batch.model import ColumnSpec, ConstraintSpec, IndexSpec, TableModel, mentions
 
 

@@ -34,21 +34,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import exc, literal_column
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+
 from mig import plugins
 from mig.ddl.constructs import ColumnName, RenameTable
 from mig.errors import NotSupportedError, OperationError
 from mig.ops import BatchAlterTableOp
-from sqlalchemy import exc, literal_column
-from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
-
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.native import sqlite_version
 from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.source import SqliteExtras, sqlite_extras
 
 if TYPE_CHECKING:
-    from mig.ddl.impl import DialectImpl
     from sqlalchemy.engine import Connection
+
+    from mig.ddl.impl import DialectImpl
 
 log = logging.getLogger("mig.batch")
 

@@ -23,7 +23,6 @@ from mig.ops import (
     CreateTableCommentOp,
     DropTableCommentOp,
 )
-
 from mig_sqlite_batch.batch.apply import BatchEditor
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.native import copy_reasons
