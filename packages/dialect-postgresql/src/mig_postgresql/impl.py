@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
     from mig.ops import (
         AlterColumnOp,
-        BulkInsertOp,
         CreateIndexOp,
         DropColumnOp,
         DropIndexOp,
@@ -305,18 +304,13 @@ class PostgresqlImpl(DialectImpl):
 
     # -- data ----------------------------------------------------------------------------
 
-    def bulk_insert(self, op: BulkInsertOp) -> None:
-        """Offline, JSON and binary values get literals SQLAlchemy cannot render itself.
+    def offline_literal(self, value: Any, kind: str) -> Any:
+        """Offline bytes as ``decode('<hex>', 'hex')`` (PostgreSQL has no ``X'..'`` bytea literal)."""
+        if kind == "binary":
+            from sqlalchemy import func
 
-        JSON is written as its JSON text (``'{"a": 1}'``), bytes as
-        ``decode('<hex>', 'hex')``.
-        """
-        if self.as_sql and op.rows:
-            kinds = {c.name: kind for c in getattr(op.table, "columns", ())
-                     if (kind := _offline_kind(c.type)) is not None}
-            if kinds:
-                op = dataclasses.replace(op, rows=[_offline_literals(row, kinds) for row in op.rows])
-        super().bulk_insert(op)
+            return func.decode(bytes(value).hex(), "hex")
+        return super().offline_literal(value, kind)
 
     # -- indexes -------------------------------------------------------------------------
 
@@ -346,34 +340,6 @@ class PostgresqlImpl(DialectImpl):
                 super().drop_index(op)
         else:
             super().drop_index(op)
-
-
-def _offline_kind(type_: TypeEngine[Any]) -> str | None:
-    from sqlalchemy import JSON, LargeBinary
-
-    if isinstance(type_, JSON):
-        return "json"
-    if isinstance(type_, LargeBinary):
-        return "binary"
-    return None
-
-
-def _offline_literals(row: Any, kinds: dict[str, str]) -> dict[str, Any]:
-    import json
-
-    from sqlalchemy import func, literal
-    from sqlalchemy.types import Text
-
-    out = dict(row)
-    for name, kind in kinds.items():
-        value = out.get(name)
-        if value is None:
-            continue
-        if kind == "json":
-            out[name] = literal(json.dumps(value), Text())
-        elif isinstance(value, (bytes, bytearray, memoryview)):
-            out[name] = func.decode(bytes(value).hex(), "hex")
-    return out
 
 
 def _native_enum(type_: TypeEngine[Any], dialect: Any) -> Any:

@@ -435,7 +435,12 @@ class DialectImpl:
             return
         table = op.table
         if self.as_sql:
+            kinds = _offline_value_kinds(table)
             for row in op.rows:
+                if kinds:
+                    row = {key: (self.offline_literal(value, kinds[key])
+                                 if key in kinds and value is not None and not _is_sql(value) else value)
+                           for key, value in row.items()}
                 self.execute(table.insert().values(**row))
             return
         if op.multiinsert:
@@ -443,6 +448,21 @@ class DialectImpl:
         else:
             for row in op.rows:
                 self.execute(table.insert().values(**row))
+
+    def offline_literal(self, value: Any, kind: str) -> Any:
+        """A SQL expression writing ``value`` inline where SQLAlchemy has no literal renderer.
+
+        ``kind`` is ``"json"`` (written as its JSON text) or ``"binary"``
+        (``X'<hex>'``; PostgreSQL overrides it).
+        """
+        from sqlalchemy import literal, literal_column
+        from sqlalchemy.types import Text
+
+        if kind == "json":
+            import json
+
+            return literal(json.dumps(value), Text())
+        return literal_column(f"X'{bytes(value).hex()}'")
 
     def execute_sql(self, op: ExecuteSQLOp) -> Any:
         sqltext = op.sqltext
@@ -472,6 +492,25 @@ class DialectImpl:
             return
         for inner in op.operations:
             self.run(inner)
+
+
+def _offline_value_kinds(table: Any) -> dict[str, str]:
+    """Columns of ``table`` whose values SQLAlchemy cannot render inline: name -> "json"/"binary"."""
+    from sqlalchemy import JSON, LargeBinary
+
+    kinds: dict[str, str] = {}
+    for column in getattr(table, "columns", ()):
+        if isinstance(column.type, JSON):
+            kinds[column.name] = "json"
+        elif isinstance(column.type, LargeBinary):
+            kinds[column.name] = "binary"
+    return kinds
+
+
+def _is_sql(value: Any) -> bool:
+    from sqlalchemy.sql.elements import ClauseElement
+
+    return isinstance(value, ClauseElement)
 
 
 def _stub_referenced_tables(tbl: Any) -> None:
