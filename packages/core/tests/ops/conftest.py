@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from mig.operations import Operations
 from mig.runtime import MigrationContext
 

@@ -6,12 +6,13 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from mig import hookimpl, ops, plugins
 from mig.ddl.impl import DialectImpl
 from mig.operations import Operations
 from mig.runtime import MigrationContext
 from mig.specs import BatchStrategySpec
-from sqlalchemy.dialects import postgresql
 
 SEEN: list[ops.BatchAlterTableOp] = []
 

@@ -6,6 +6,8 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from mig import ops
 from mig.ddl.constructs import (
     AddColumn,
@@ -18,7 +20,6 @@ from mig.ddl.constructs import (
     RenameTable,
 )
 from mig.ddl.impl import DialectImpl
-from sqlalchemy.dialects import postgresql
 
 
 def _sql(*operations, dialect=None):
