@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
 from mig.testing import servers
 
 pytestmark = pytest.mark.postgresql
