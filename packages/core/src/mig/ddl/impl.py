@@ -467,6 +467,8 @@ class DialectImpl:
     def execute_sql(self, op: ExecuteSQLOp) -> Any:
         sqltext = op.sqltext
         if isinstance(sqltext, str) and not self.as_sql:
+            if (self.fast_driver_execute and not op.execution_options and _plain_write(sqltext)):
+                return self.execute_driver_sql(sqltext)
             sqltext = _text(sqltext)
         return self.execute(sqltext, execution_options=op.execution_options)
 
@@ -533,6 +535,15 @@ def _stub_referenced_tables(tbl: Any) -> None:
             if target is None:
                 target = Table(ref_table, md, schema=ref_schema)
             column_for(target, parts[-1])
+
+
+_WRITE_VERBS = ("insert", "update", "delete", "create", "alter", "drop")
+
+
+def _plain_write(sql: str) -> bool:
+    """A write statement without parameter markers (safe to hand to the driver as it is)."""
+    head = sql.lstrip()[:6].lower()
+    return head.startswith(_WRITE_VERBS) and not any(c in sql for c in ":?%")
 
 
 def _ddl_element_class() -> type:
