@@ -9,24 +9,28 @@ own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, NoReturn
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from mig.ops import (
+        AddColumnOp,
         AlterColumnOp,
         CreateCheckConstraintOp,
         CreateForeignKeyOp,
         CreatePrimaryKeyOp,
         CreateTableCommentOp,
+        CreateTableOp,
         CreateUniqueConstraintOp,
         DropColumnOp,
         DropConstraintOp,
         DropTableCommentOp,
     )
-    from sqlalchemy.engine import Connection
 
 #: SQLite learned ``ALTER TABLE ... DROP COLUMN`` in 3.35.0.
 DROP_COLUMN_VERSION = (3, 35, 0)
@@ -65,7 +69,44 @@ class SqliteImpl(DialectImpl):
 
         return tuple(sqlite3.sqlite_version_info)
 
+    def _column_exists(self, table: str, schema: str | None, column: str, what: str) -> bool:
+        """Whether ``table`` has ``column`` (SQLite has no ``IF [NOT] EXISTS`` for columns)."""
+        if self.as_sql:
+            raise NotSupportedError(
+                f"SQLite has no {what} for columns, and --sql mode cannot look the column up; "
+                f"drop if_exists/if_not_exists for table {table!r} or run online")
+        connection = self.require_connection(what)
+        quote = self.dialect.identifier_preparer.quote
+        prefix = f"{quote(schema)}." if schema else ""
+        rows = connection.exec_driver_sql(f"PRAGMA {prefix}table_info({quote(table)})").fetchall()
+        return any(row[1] == column for row in rows)
+
+    def _check_schema(self, schema: str | None, table: str) -> None:
+        """SQLite's "schemas" are attached databases: a clear error for one that is not attached."""
+        if schema is None or self.as_sql or self.connection is None:
+            return
+        rows = self.connection.exec_driver_sql("PRAGMA database_list").fetchall()
+        if not any(row[1] == schema for row in rows):
+            raise NotSupportedError(
+                f"SQLite has no schema {schema!r} (table {table!r}): SQLite's schemas are attached "
+                f"databases; run ATTACH DATABASE 'file.db' AS {schema} first, or leave schema= out")
+
+    def create_table(self, op: CreateTableOp) -> Any:
+        self._check_schema(op.schema, op.table_name)
+        return super().create_table(op)
+
+    def add_column(self, op: AddColumnOp) -> None:
+        if op.if_not_exists:
+            if self._column_exists(op.table_name, op.schema, op.column.name, "ADD COLUMN IF NOT EXISTS"):
+                return
+            op = replace(op, if_not_exists=None)
+        super().add_column(op)
+
     def drop_column(self, op: DropColumnOp) -> None:
+        if op.if_exists:
+            if not self._column_exists(op.table_name, op.schema, op.column_name, "DROP COLUMN IF EXISTS"):
+                return
+            op = replace(op, if_exists=None)
         if self.sqlite_version < DROP_COLUMN_VERSION:
             found = ".".join(str(v) for v in self.sqlite_version)
             raise NotSupportedError(
