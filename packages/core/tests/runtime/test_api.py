@@ -281,3 +281,11 @@ def test_check_reports_operations_from_the_autogenerate_plugin(project):
             command.check(project.config)
     finally:
         plugins.unregister(dirty)
+
+
+def test_env_py_that_imports_op_registers_as_a_plugin(project):
+    project.write("a1", None, 'op.create_table("t", sa.Column("id", sa.Integer))')
+    env = project.location / "env.py"
+    env.write_text("from mig import op  # noqa: F401\n" + env.read_text())
+    command.upgrade(project.config, "head")
+    assert project.inspect().tables == ["mig_version", "t"]
