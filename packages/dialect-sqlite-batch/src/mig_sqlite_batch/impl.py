@@ -46,8 +46,12 @@ class SqliteImpl(DialectImpl):
 
     name: ClassVar[str] = "sqlite"
     transactional_ddl: ClassVar[bool] = True
-    fast_driver_execute: ClassVar[bool] = True
     add_column_foreign_keys: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Straight to the cursor only for the standard library driver (aiosqlite's is async).
+        self.fast_driver_execute = self.dialect.driver == "pysqlite"
 
     # -- transactions -----------------------------------------------------------
 

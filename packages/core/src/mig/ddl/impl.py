@@ -146,7 +146,7 @@ class DialectImpl:
     #: Run DDL and version-table statements straight on the driver's cursor when nothing
     #: listens to SQLAlchemy's execution events (no echo, no event listeners). Only for
     #: drivers whose SQL needs no escaping beyond what the compiler does (SQLite's qmark).
-    fast_driver_execute: ClassVar[bool] = False
+    fast_driver_execute: bool = False
 
     def render_online(self, construct: Any) -> str:
         """A construct compiled for execution (bound values stay parameters)."""
