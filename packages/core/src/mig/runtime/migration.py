@@ -113,6 +113,16 @@ class MigrationContext:
     # -- properties -----------------------------------------------------------------
 
     @property
+    def script(self) -> Any:
+        """The script directory of the run (``None`` for a context made outside a command)."""
+        return getattr(self.environment, "script", None)
+
+    @property
+    def config(self) -> Any:
+        """The :class:`mig.config.Config` of the run (``None`` outside a command)."""
+        return getattr(self.environment, "config", None)
+
+    @property
     def bind(self) -> Connection | None:
         return self.connection
 
