@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 import pytest
+
 from mig import hookimpl, plugins
 from mig_cli.main import run
 from mig_cli.specs import CommandSpec
