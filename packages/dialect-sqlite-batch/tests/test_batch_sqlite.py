@@ -594,3 +594,29 @@ def test_drop_unnamed_primary_key_by_convention_and_comments_need_nothing(engine
     assert inspect(engine, "t", "pk_constraint") == {"constrained_columns": ["a", "b"], "name": "pk_t"}
     assert columns(engine, "t") == [("a", "INTEGER", False, None), ("b", "TEXT", False, None)]
     assert rows(engine, "SELECT * FROM t ORDER BY a") == [(1, "x"), (2, "y")]
+
+
+def test_batch_on_a_table_in_an_attached_database(tmp_path):
+    main = tmp_path / "main.db"
+    other = tmp_path / "other.db"
+    engine = sa.create_engine(f"sqlite:///{main}", poolclass=sa.pool.NullPool)
+
+    @sa.event.listens_for(engine, "connect")
+    def attach(dbapi_conn, record):
+        dbapi_conn.execute(f"ATTACH DATABASE '{other}' AS aux")
+
+    setup(engine, "CREATE TABLE aux.t (id INTEGER PRIMARY KEY, v TEXT, w INTEGER)",
+          "CREATE INDEX aux.ix_t_w ON t (w)",
+          "CREATE TABLE aux.log (msg TEXT)",
+          "CREATE TRIGGER aux.tr_t AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.v); END",
+          "INSERT INTO aux.t VALUES (1, 'a', 10), (2, 'b', 20)")
+    run_batch(engine, "t", AlterColumnOp("t", "v", type_=sa.String(5), nullable=False), schema="aux")
+    with engine.connect() as conn:
+        insp = sa.inspect(conn)
+        assert [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns("t", schema="aux")] == [
+            ("id", "INTEGER", True), ("v", "VARCHAR(5)", False), ("w", "INTEGER", True)]
+        assert [i["name"] for i in insp.get_indexes("t", schema="aux")] == ["ix_t_w"]
+        assert insp.get_table_names() == []
+    setup(engine, "INSERT INTO aux.t VALUES (3, 'c', 30)")
+    assert rows(engine, "SELECT * FROM aux.t ORDER BY id") == [(1, "a", 10), (2, "b", 20), (3, "c", 30)]
+    assert rows(engine, "SELECT * FROM aux.log") == [("a",), ("b",), ("c",)]  # a, b: at setup

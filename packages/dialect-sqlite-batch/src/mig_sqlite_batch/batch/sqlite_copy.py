@@ -113,6 +113,15 @@ class SqliteCopy:
     def _pragma(self, pragma: str) -> str:
         return f"PRAGMA {_q(self.schema)}.{pragma}" if self.schema else f"PRAGMA {pragma}"
 
+    def _in_schema(self, sql: str) -> str:
+        """An index/trigger/view's own SQL, created in the table's schema (an attached database)."""
+        if not self.schema:
+            return sql
+        pattern = (r"^(\s*CREATE\s+(?:UNIQUE\s+|TEMP\s+|TEMPORARY\s+)?(?:INDEX|TRIGGER|VIEW)\s+"
+                   r"(?:IF\s+NOT\s+EXISTS\s+)?)")
+        schema = self.impl.dialect.identifier_preparer.quote(self.schema)
+        return re.sub(pattern, lambda m: f"{m.group(1)}{schema}.", sql, count=1, flags=re.IGNORECASE)
+
     # -- run ---------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -220,7 +229,7 @@ class SqliteCopy:
         ex(f"PRAGMA legacy_alter_table={'ON' if old_legacy else 'OFF'}")
         for spec in model.indexes:
             if spec.sql is not None:
-                ex(spec.sql)
+                ex(self._in_schema(spec.sql))
             else:
                 ex(CreateIndex(build_index(spec, final_table)))
         for trigger, sql in self.extras.triggers:
@@ -232,7 +241,7 @@ class SqliteCopy:
 
     def _recreate(self, kind: str, name: str, sql: str) -> None:
         try:
-            self.impl.execute(sql)
+            self.impl.execute(self._in_schema(sql))
             if kind == "view" and not self.impl.as_sql and self.impl.connection is not None:
                 # CREATE VIEW does not resolve columns; a query does
                 self.impl.connection.exec_driver_sql(f"SELECT 1 FROM {self._qual(name)} LIMIT 0").close()
