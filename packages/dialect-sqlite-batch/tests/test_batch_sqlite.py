@@ -620,3 +620,22 @@ def test_batch_on_a_table_in_an_attached_database(tmp_path):
     setup(engine, "INSERT INTO aux.t VALUES (3, 'c', 30)")
     assert rows(engine, "SELECT * FROM aux.t ORDER BY id") == [(1, "a", 10), (2, "b", 20), (3, "c", 30)]
     assert rows(engine, "SELECT * FROM aux.log") == [("a",), ("b",), ("c",)]  # a, b: at setup
+
+
+def test_foreign_keys_on_outside_a_transaction_are_switched_off_for_the_copy(engine):
+    setup(engine, *PARENT_CHILD)
+    impl_class = plugins.dialect("sqlite").load()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        impl = impl_class(engine.dialect, conn)  # no BEGIN: SQLite is not in a transaction
+        impl.run(BatchAlterTableOp("parent", operations=(
+            AlterColumnOp("parent", "name", type_=sa.String(20), nullable=False),)))
+        conn.commit()
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM child ORDER BY id")] == [(10, 1), (11, 2)]
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        # the keys still act: deleting a parent cascades to its child rows
+        conn.exec_driver_sql("DELETE FROM parent WHERE id = 2")
+        conn.commit()
+        assert [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM child")] == [(10, 1)]
+    assert columns(engine, "parent")[1] == ("name", "VARCHAR(20)", False, None)
