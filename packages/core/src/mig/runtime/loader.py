@@ -1,43 +1,75 @@
 """Importing a migration script to run it: the lean path of the per-step hot loop.
 
-Uses the standard source loader (so ``__pycache__`` is read and written as
-Python's own import would, honouring ``PYTHONDONTWRITEBYTECODE``) without the
-machinery of a full import (finders, path resolution, spec objects).
+The script's code object comes from mig's own code cache
+(:mod:`mig.runtime.codecache`) when the file is unchanged, else from the
+source (compiled once and cached). There is none of the machinery of a full
+import (finders, path resolution, spec objects).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from importlib.machinery import SourceFileLoader
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 from mig.errors import ScriptError
+from mig.runtime.codecache import CodeCaches
 
 
-def load_script_module(script: Any) -> ModuleType:
-    """Import ``script.path`` as a fresh module named after the revision; cached on the script."""
+def _code_for(path: str, loader: SourceFileLoader, caches: CodeCaches | None) -> CodeType:
+    cache = caches.for_path(path) if caches is not None else None
+    if cache is None:  # no mig cache: Python's own (``__pycache__/*.pyc`` where allowed)
+        code = loader.get_code(loader.name)
+        if code is None:
+            raise ScriptError(f"cannot read {path}")
+        return code
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
+    code = cache.get(path, st.st_mtime_ns, st.st_size)
+    if code is None:
+        code = compile(_read(path), path, "exec", dont_inherit=True)
+        cache.put(path, st.st_mtime_ns, st.st_size, code)
+    return code
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def load_script_module(script: Any, caches: CodeCaches | None = None) -> ModuleType:
+    """Import ``script.path`` as a fresh module named after the revision; cached on the script.
+
+    ``caches`` (one per run) supplies and keeps compiled code; without it the
+    source is compiled every time.
+    """
     cached = getattr(script, "_mig_module", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return,unused-ignore]
-    path = str(script.path)
+    path = getattr(script, "_file", None) or str(script.path)
     name = f"mig_versions_{script.revision}"
-    loader = SourceFileLoader(name, path)
     module = ModuleType(name)
     module.__file__ = path
-    module.__loader__ = loader
+    loader = module.__loader__ = SourceFileLoader(name, path)
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]
     sys.modules[name] = module
     try:
-        code = loader.get_code(name)
-        if code is None:
-            raise ScriptError(f"cannot read {path}")
-        exec(code, module.__dict__)
+        exec(_code_for(path, loader, caches), module.__dict__)
     except SyntaxError as exc:
         sys.modules.pop(name, None)
         line = f", line {exc.lineno}" if exc.lineno else ""
         raise ScriptError(f"{path}{line}: not valid Python ({exc.msg}); fix the script") from None
+    except ScriptError:
+        sys.modules.pop(name, None)
+        raise
     except Exception as exc:
         sys.modules.pop(name, None)
         raise ScriptError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -95,6 +96,7 @@ class MigrationContext:
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
+        self._code_caches: Any = None
 
     # -- construction (Alembic's MigrationContext.configure) ------------------------------
 
@@ -218,6 +220,7 @@ class MigrationContext:
             return
         operations = self.operations
         state.push_operations(operations)
+        gc_threshold = _relax_gc()
         total = len(steps)
         per_migration = self.transaction_per_migration
         notify = plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
@@ -226,7 +229,7 @@ class MigrationContext:
                 script = step.script
                 is_upgrade = step.direction == "upgrade"
                 revision = script.revision if script is not None else None
-                path = str(script.path) if script is not None else None
+                path = (getattr(script, "_file", None) or str(script.path)) if script is not None else None
                 event = StepEvent(revision, step.direction, index, total, path, as_sql=self.as_sql,
                                   heads_before=step.heads_before, heads_after=step.heads_after)
                 impl.current_step = event
@@ -265,11 +268,20 @@ class MigrationContext:
         finally:
             impl.current_step = None
             state.pop_operations(operations)
+            if gc_threshold is not None:
+                gc.set_threshold(*gc_threshold)
+            if self._code_caches is not None:
+                self._code_caches.save()
 
     def _script_function(self, script: Any, is_upgrade: bool) -> Callable[..., Any]:
         from mig.runtime.loader import load_script_module
 
-        module = load_script_module(script)
+        caches = self._code_caches
+        if caches is None:
+            from mig.runtime.codecache import CodeCaches
+
+            caches = self._code_caches = CodeCaches()
+        module = load_script_module(script, caches)
         name = "upgrade" if is_upgrade else "downgrade"
         fn = getattr(module, name, None)
         if fn is None:
@@ -291,6 +303,24 @@ class MigrationContext:
         )
         for fn in self.on_version_apply:
             fn(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
+
+
+#: Young-generation threshold of the garbage collector while steps run (see _relax_gc).
+GC_GEN0_THRESHOLD = 10_000
+
+
+def _relax_gc() -> tuple[int, ...] | None:
+    """Collect the young generation less often while steps run; returns the thresholds to restore.
+
+    A run builds many short-lived SQLAlchemy objects while thousands of long-lived
+    ones (modules, code, stub tables) accumulate; at the default threshold (700)
+    the collector costs about a tenth of an offline run. Nothing is switched off.
+    """
+    current = gc.get_threshold()
+    if not gc.isenabled() or current[0] == 0 or current[0] >= GC_GEN0_THRESHOLD:
+        return None
+    gc.set_threshold(GC_GEN0_THRESHOLD, *current[1:])
+    return current
 
 
 def _describe(step: Any) -> str:
