@@ -166,7 +166,7 @@ class DialectImpl:
     def _compile_ddl(self, construct: Any, compile_kwargs: dict[str, Any]) -> str:
         compiler = self._ddl_compiler
         if compiler is None:
-            compiler = self.dialect.ddl_compiler(self.dialect, None)
+            compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
             compiler.sql_compiler  # noqa: B018 - memoize before taking the state
             compiler.type_compiler  # noqa: B018
             self._ddl_compiler_state = _compiler_state(compiler)

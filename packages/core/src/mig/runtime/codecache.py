@@ -11,6 +11,7 @@ ignored, never an error; ``MIG_NO_CACHE=1`` neither reads nor writes it.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -82,10 +83,8 @@ class CodeCache:
             import logging
 
             logging.getLogger("mig.runtime").debug("cannot write code cache %s: %s", self.file, exc)
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 class CodeCaches:
