@@ -150,35 +150,7 @@ class DialectImpl:
 
     def render_online(self, construct: Any) -> str:
         """A construct compiled for execution (bound values stay parameters)."""
-        if isinstance(construct, _ddl_element_class()):
-            return self._compile_ddl(construct, {})
         return str(construct.compile(dialect=self.dialect))
-
-    # One DDL compiler serves the whole run: SQLAlchemy's ``Compiled`` constructor makes a new
-    # SQL compiler for every statement, which costs more than compiling most DDL. The text is
-    # the same as ``str(construct.compile(dialect=...))``: every statement starts from the
-    # compiler's pristine state, and a statement that leaves any state behind (bound
-    # parameters, truncated names, counters) retires the compiler.
-
-    _ddl_compiler: Any = None
-    _ddl_compiler_state: Any = None
-
-    def _compile_ddl(self, construct: Any, compile_kwargs: dict[str, Any]) -> str:
-        compiler = self._ddl_compiler
-        if compiler is None:
-            compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
-            compiler.sql_compiler  # noqa: B018 - memoize before taking the state
-            compiler.type_compiler  # noqa: B018
-            self._ddl_compiler_state = _compiler_state(compiler)
-            self._ddl_compiler = compiler
-        try:
-            sql: str = compiler.process(construct, **compile_kwargs)
-        except BaseException:
-            self._ddl_compiler = None
-            raise
-        if _compiler_state(compiler) != self._ddl_compiler_state:
-            self._ddl_compiler = None
-        return sql
 
     def execute_driver_sql(self, sql: str, params: Any = None) -> Any:
         """Execute SQL text with driver-style parameters; returns the cursor (or SQLAlchemy result).
@@ -222,11 +194,8 @@ class DialectImpl:
         """A statement as SQL text for this dialect, bound values inlined."""
         if isinstance(construct, str):
             return construct.strip()
-        if isinstance(construct, _ddl_element_class()):
-            sql = self._compile_ddl(construct, {"literal_binds": True})
-        else:
-            sql = str(construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
-        sql = sql.replace("\t", "    ").strip()
+        compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        sql = str(compiled).replace("\t", "    ").strip()
         if " \n" in sql:
             sql = "\n".join(line.rstrip() for line in sql.split("\n"))
         return sql
@@ -587,23 +556,6 @@ def _ddl_element_class() -> type:
 
         _DDL_ELEMENT = ExecutableDDLElement
     return _DDL_ELEMENT
-
-
-_SCALARS = (int, str, bool, float, type(None))
-
-
-def _compiler_state(compiler: Any) -> tuple[Any, ...]:
-    """What a compiler carries between statements: scalars by value, collections by size."""
-    state = []
-    for obj in (compiler, compiler.sql_compiler):
-        for key, value in obj.__dict__.items():
-            if isinstance(value, _SCALARS):
-                state.append((key, value))
-            elif isinstance(value, (dict, list, set, tuple, frozenset)):
-                state.append((key, len(value)))
-            else:
-                state.append((key, id(value)))
-    return tuple(state)
 
 
 def _text(sql: str) -> Any:

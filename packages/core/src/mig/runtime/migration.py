@@ -205,73 +205,86 @@ class MigrationContext:
 
     def run_migrations(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
         """Plan from the current heads, then run every step (script + version rows)."""
+        gc_threshold = _relax_gc()
+        try:
+            self._run_migrations(plan, create_version_table, kw)
+        finally:
+            if gc_threshold is not None:
+                gc.set_threshold(*gc_threshold)
+            if self._code_caches is not None:
+                self._code_caches.save()
+
+    def _run_migrations(self, plan: PlanFn, create_version_table: bool, kw: dict[str, Any]) -> None:
         from mig import plugins
 
         impl = self.impl
         connection = self.connection
-        if not self.as_sql and not self.transaction_per_migration and connection is not None \
+        as_sql = self.as_sql
+        if not as_sql and not self.transaction_per_migration and connection is not None \
                 and connection.in_transaction():
             impl.on_transaction_begin(connection)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
-        if create_version_table and (not self.as_sql or not heads) and (steps or not self.as_sql):
+        if create_version_table and (not as_sql or not heads) and (steps or not as_sql):
             self.ensure_version_table()
         if not steps:
             return
         operations = self.operations
         state.push_operations(operations)
-        gc_threshold = _relax_gc()
         total = len(steps)
         per_migration = self.transaction_per_migration
         notify = plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
+        debug = log.isEnabledFor(logging.DEBUG)
+        version_apply = self.version.apply
+        perf_counter = time.perf_counter
         try:
             for index, step in enumerate(steps):
                 script = step.script
-                is_upgrade = step.direction == "upgrade"
-                revision = script.revision if script is not None else None
-                path = (getattr(script, "_file", None) or str(script.path)) if script is not None else None
-                event = StepEvent(revision, step.direction, index, total, path, as_sql=self.as_sql,
+                direction = step.direction
+                if script is not None:
+                    revision = script.revision
+                    path = getattr(script, "_file", None) or str(script.path)
+                else:
+                    revision = path = None
+                event = StepEvent(revision, direction, index, total, path, as_sql=as_sql,
                                   heads_before=step.heads_before, heads_after=step.heads_after)
                 impl.current_step = event
                 if notify:
                     plugins.before_step(event)
-                started = time.perf_counter()
-                if self.as_sql and script is not None:
+                started = perf_counter()
+                if as_sql and script is not None:
                     impl.comment(_describe(step))
                 scope = self.begin_transaction(_per_migration=True) if per_migration else None
                 if scope is not None:
                     scope.__enter__()
                 try:
                     if script is not None:
-                        fn = self._script_function(script, is_upgrade)
+                        fn = self._script_function(script, direction == "upgrade")
                         try:
                             fn(**kw)
                         except MigrationFailedError:
                             raise
                         except Exception as exc:
-                            raise _failure(step.direction, script, exc) from exc
-                    self.version.apply(step.heads_before, step.heads_after)
+                            raise _failure(direction, script, exc) from exc
+                    version_apply(step.heads_before, step.heads_after)
                 except BaseException as exc:
                     if scope is not None:
                         scope.__exit__(type(exc), exc, exc.__traceback__)
                     raise
                 if scope is not None:
                     scope.__exit__(None, None, None)
-                event.elapsed = time.perf_counter() - started
+                event.elapsed = perf_counter() - started
                 if self.on_version_apply:
                     self._call_on_version_apply(step, kw)
                 if notify:
                     plugins.after_step(event)
-                log.debug("%s %s done in %.3fs", step.direction, revision, event.elapsed)
-            if self.as_sql and create_version_table and not steps[-1].heads_after:
+                if debug:
+                    log.debug("%s %s done in %.3fs", direction, revision, event.elapsed)
+            if as_sql and create_version_table and not steps[-1].heads_after:
                 self.version.drop()
         finally:
             impl.current_step = None
             state.pop_operations(operations)
-            if gc_threshold is not None:
-                gc.set_threshold(*gc_threshold)
-            if self._code_caches is not None:
-                self._code_caches.save()
 
     def _script_function(self, script: Any, is_upgrade: bool) -> Callable[..., Any]:
         from mig.runtime.loader import load_script_module
@@ -323,9 +336,16 @@ def _relax_gc() -> tuple[int, ...] | None:
     return current
 
 
+def _heads_text(heads: Any) -> str:
+    if len(heads) == 1:
+        for head in heads:
+            return str(head)
+    return ", ".join(sorted(heads)) or "base"
+
+
 def _describe(step: Any) -> str:
-    before = ", ".join(sorted(step.heads_before)) or "base"
-    after = ", ".join(sorted(step.heads_after)) or "base"
+    before = _heads_text(step.heads_before)
+    after = _heads_text(step.heads_after)
     return f"Running {step.direction} {before} -> {after}"
 
 

@@ -102,6 +102,11 @@ class VersionTable:
 
     def apply(self, before: Iterable[str], after: Iterable[str]) -> None:
         """Change the rows from ``before`` to ``after``: one swapped row is an UPDATE, else DELETE/INSERT."""
+        if type(before) is frozenset and type(after) is frozenset and len(before) == 1 == len(after):
+            (old,), (new,) = before, after  # the common step: one head replaced by its child
+            if old != new:
+                self._do_update(old, new)
+            return
         before_set, after_set = frozenset(before), frozenset(after)
         removed = sorted(before_set - after_set)
         added = sorted(after_set - before_set)
