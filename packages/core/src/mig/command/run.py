@@ -38,17 +38,20 @@ def _run(config: Config, script: Any, plan: Any, **kw: Any) -> Any:
     return run_env(config, plan, script=script, **kw)
 
 
+def _split_range(script: Any, revision: str, sql: bool) -> tuple[str | None, tuple[str, ...], str]:
+    """``FROM:TO`` (only with ``--sql``) -> (FROM, the heads FROM stands for, TO)."""
+    if ":" not in revision:
+        return None, (), revision
+    if not sql:
+        raise CommandError(f"a range ({revision}) is only allowed with --sql; give one target revision")
+    start_rev, target = revision.split(":", 1)
+    return start_rev, _start(script, start_rev), target
+
+
 def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
     """Apply revisions up to ``revision``; with ``sql``, write them as SQL (``A:B`` or, from base, ``B``)."""
     script = _directory(config)
-    starting: tuple[str, ...] = ()
-    start_rev: str | None = None
-    if sql and ":" in revision:
-        start_rev, revision = revision.split(":", 1)
-        starting = _start(script, start_rev)
-    elif ":" in revision:
-        raise CommandError(f"a range ({revision}) is only allowed with --sql; give one target revision")
-    target = revision
+    start_rev, starting, target = _split_range(script, revision, sql)
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
         return list(script.plan_upgrade(heads, target))
@@ -59,19 +62,12 @@ def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = 
 
 def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
     """Remove revisions down to ``revision``; with ``sql`` a range ``FROM:TO`` is required."""
+    if sql and ":" not in revision:
+        raise CommandError(
+            f"downgrade --sql needs a range FROM:TO (e.g. `mig downgrade --sql head:{revision}`), "
+            f"because offline mode cannot read the current revision from the database")
     script = _directory(config)
-    starting: tuple[str, ...] = ()
-    start_rev: str | None = None
-    if sql:
-        if ":" not in revision:
-            raise CommandError(
-                f"downgrade --sql needs a range FROM:TO (e.g. `mig downgrade --sql head:{revision}`), "
-                f"because offline mode cannot read the current revision from the database")
-        start_rev, revision = revision.split(":", 1)
-        starting = _start(script, start_rev)
-    elif ":" in revision:
-        raise CommandError(f"a range ({revision}) is only allowed with --sql; give one target revision")
-    target = revision
+    start_rev, starting, target = _split_range(script, revision, sql)
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
         return list(script.plan_downgrade(heads, target))
