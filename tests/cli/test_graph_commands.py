@@ -197,3 +197,16 @@ def test_colour_only_on_a_terminal(mig: Mig, branched: str) -> None:
     text = shown.decode()
     assert "\x1b[32m(head)\x1b[0m" in text
     assert "\x1b[" not in mig("heads", real=True, ok=True).stdout
+
+
+def test_step_lines_name_the_script_and_its_parents(mig: Mig, branched: str) -> None:
+    """With another branch already applied, a step still reads `parents -> revision` (as Alembic's)."""
+    mig("upgrade", "side@head", ok=True)
+
+    def lines(result) -> list[str]:
+        return [line.split(" (")[0] for line in result.stderr.splitlines()]
+
+    assert lines(mig("upgrade", "heads", ok=True)) == ["Ran upgrade aaa -> bbb"]
+    assert lines(mig("downgrade", "side@-1", ok=True)) == ["Ran downgrade ccc -> aaa"]
+    assert mig("current", ok=True).stdout == "bbb (head)\n"
+    assert lines(mig("stamp", "ccc", ok=True)) == ["Stamped bbb -> bbb, ccc"]

@@ -102,14 +102,21 @@ class ProgressReporter:
 
     @hookimpl
     def mig_after_step(self, step: Any) -> None:
-        before = ", ".join(sorted(_field(step, "heads_before", ()) or ())) or "base"
-        after = ", ".join(sorted(_field(step, "heads_after", ()) or ())) or "base"
         elapsed = _field(step, "elapsed")
         took = f" ({elapsed:.2f}s)" if isinstance(elapsed, float) else ""
         direction = _field(step, "direction", "") or ""
-        verb = "Stamped" if not _field(step, "path") else f"Ran {direction}"
+        if _field(step, "path"):
+            # As Alembic says it: the script's parents and the script, whatever other rows exist.
+            parents = ", ".join(_field(step, "down_revisions", ()) or ()) or "base"
+            revision = _field(step, "revision", "") or ""
+            moved = f"{parents} -> {revision}" if direction == "upgrade" else f"{revision} -> {parents}"
+            line = f"Ran {direction} {moved}"
+        else:  # a stamp: the version rows before and after
+            before = ", ".join(sorted(_field(step, "heads_before", ()) or ())) or "base"
+            after = ", ".join(sorted(_field(step, "heads_after", ()) or ())) or "base"
+            line = f"Stamped {before} -> {after}"
         self.status.clear()
-        self.status.write_line(f"{verb} {before} -> {after}{took}")
+        self.status.write_line(f"{line}{took}")
 
 
 class TerminalProgressReporter(ProgressReporter):

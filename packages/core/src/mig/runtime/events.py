@@ -12,7 +12,8 @@ class StepEvent:
 
     ``elapsed`` (seconds) is filled in after the step; ``path`` is the script's
     file (``None`` for a stamp). ``heads_before``/``heads_after`` are the
-    version rows around the step.
+    version rows around the step; ``down_revisions`` are the script's parents
+    (what an upgrade starts from and a downgrade goes back to).
     """
 
     revision: str | None
@@ -24,6 +25,7 @@ class StepEvent:
     as_sql: bool = False
     heads_before: frozenset[str] = frozenset()
     heads_after: frozenset[str] = frozenset()
+    down_revisions: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

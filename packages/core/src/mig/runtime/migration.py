@@ -244,10 +244,13 @@ class MigrationContext:
                 if script is not None:
                     revision = script.revision
                     path = getattr(script, "_file", None) or str(script.path)
+                    down_revisions = script.down_revisions
                 else:
                     revision = path = None
+                    down_revisions = ()
                 event = StepEvent(revision, direction, index, total, path, as_sql=as_sql,
-                                  heads_before=step.heads_before, heads_after=step.heads_after)
+                                  heads_before=step.heads_before, heads_after=step.heads_after,
+                                  down_revisions=down_revisions)
                 impl.current_step = event
                 if notify:
                     plugins.before_step(event)
