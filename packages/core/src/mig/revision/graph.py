@@ -12,7 +12,7 @@ together), and among equals the smallest revision id.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from mig.errors import (
@@ -162,15 +162,8 @@ class RevisionMap:
             self._scripts[rev].branch_labels = frozenset(found)
 
     def _descendants_by_down(self, revs: Iterable[str]) -> set[str]:
-        seen: set[str] = set()
-        todo = list(revs)
-        while todo:
-            rev = todo.pop()
-            if rev in seen:
-                continue
-            seen.add(rev)
-            todo.extend(self._scripts[rev].nextrev)
-        return seen
+        scripts = self._scripts
+        return _closure(revs, lambda rev: scripts[rev].nextrev)
 
     def _children(self, rev: str) -> tuple[str, ...]:
         """Revisions building on ``rev`` (through down_revision or depends_on), sorted."""
@@ -265,30 +258,15 @@ class RevisionMap:
     def ancestors(self, revs: Iterable[str], *, dependencies: bool = True) -> set[str]:
         """``revs`` and everything below them (through depends_on too, by default)."""
         scripts = self._scripts
-        seen: set[str] = set()
-        todo = list(revs)
-        while todo:
-            rev = todo.pop()
-            if rev in seen:
-                continue
-            seen.add(rev)
-            script = scripts[rev]
-            todo.extend(script.parents if dependencies else script.down_revisions)
-        return seen
+        if dependencies:
+            return _closure(revs, lambda rev: scripts[rev].parents)
+        return _closure(revs, lambda rev: scripts[rev].down_revisions)
 
     def descendants(self, revs: Iterable[str], *, dependencies: bool = True) -> set[str]:
         """``revs`` and everything above them (through depends_on too, by default)."""
         if not dependencies:
             return self._descendants_by_down(revs)
-        seen: set[str] = set()
-        todo = list(revs)
-        while todo:
-            rev = todo.pop()
-            if rev in seen:
-                continue
-            seen.add(rev)
-            todo.extend(self._children(rev))
-        return seen
+        return _closure(revs, self._children)
 
     def heads_of(self, applied: Iterable[str]) -> frozenset[str]:
         """The version rows for a set of applied revisions: those no other applied one builds on."""
@@ -522,3 +500,16 @@ def check_script_source(revision: str | None, path: object) -> str:
         raise ScriptError(f"{path} declares no `revision`; add revision = \"<id>\" at module level "
                           f"(or move the file out of the versions folder)")
     return revision
+
+
+def _closure(start: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """``start`` and every revision reachable from it through ``neighbours``."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        rev = todo.pop()
+        if rev in seen:
+            continue
+        seen.add(rev)
+        todo.extend(neighbours(rev))
+    return seen
