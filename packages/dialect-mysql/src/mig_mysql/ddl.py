@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.schema import DefaultClause, ExecutableDDLElement
+from sqlalchemy.schema import DefaultClause
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 from sqlalchemy.sql.type_api import TypeEngine
+
+from mig.ddl.constructs import AlterTable, format_table_name
 
 
 class RawSQL(str):
@@ -51,15 +53,7 @@ class ColumnSpec:
 # -- the elements ------------------------------------------------------------
 
 
-class _TableDDL(ExecutableDDLElement):
-    inherit_cache = False
-
-    def __init__(self, table_name: str, schema: str | None = None) -> None:
-        self.table_name = table_name
-        self.schema = schema
-
-
-class MySQLModifyColumn(_TableDDL):
+class MySQLModifyColumn(AlterTable):
     """``ALTER TABLE t MODIFY c <definition>``: restate a column under its own name."""
 
     def __init__(self, table_name: str, column_name: str, spec: ColumnSpec, *,
@@ -69,7 +63,7 @@ class MySQLModifyColumn(_TableDDL):
         self.spec = spec
 
 
-class MySQLChangeColumn(_TableDDL):
+class MySQLChangeColumn(AlterTable):
     """``ALTER TABLE t CHANGE COLUMN old new <definition>``: rename and restate a column."""
 
     def __init__(self, table_name: str, column_name: str, new_column_name: str, spec: ColumnSpec,
@@ -80,7 +74,7 @@ class MySQLChangeColumn(_TableDDL):
         self.spec = spec
 
 
-class MySQLRenameColumn(_TableDDL):
+class MySQLRenameColumn(AlterTable):
     """``ALTER TABLE t RENAME COLUMN old TO new`` (MySQL >= 8.0, MariaDB >= 10.5.2)."""
 
     def __init__(self, table_name: str, column_name: str, new_column_name: str, *,
@@ -90,7 +84,7 @@ class MySQLRenameColumn(_TableDDL):
         self.new_column_name = new_column_name
 
 
-class MySQLAlterColumnDefault(_TableDDL):
+class MySQLAlterColumnDefault(AlterTable):
     """``ALTER TABLE t ALTER COLUMN c SET DEFAULT x`` or ``... DROP DEFAULT`` (``default=None``)."""
 
     def __init__(self, table_name: str, column_name: str, default: Any, *,
@@ -100,7 +94,7 @@ class MySQLAlterColumnDefault(_TableDDL):
         self.default = default
 
 
-class MySQLDropConstraint(_TableDDL):
+class MySQLDropConstraint(AlterTable):
     """``ALTER TABLE t DROP <FOREIGN KEY name | INDEX name | PRIMARY KEY | CHECK name | CONSTRAINT name>``.
 
     ``kind`` is ``"FOREIGN KEY"``, ``"INDEX"``, ``"PRIMARY KEY"``, ``"CHECK"``
@@ -116,7 +110,7 @@ class MySQLDropConstraint(_TableDDL):
         self.if_exists = if_exists
 
 
-class MySQLDropIndex(_TableDDL):
+class MySQLDropIndex(AlterTable):
     """``DROP INDEX [IF EXISTS] name ON t`` (``IF EXISTS`` is MariaDB's)."""
 
     def __init__(self, index_name: str, table_name: str, *, schema: str | None = None,
@@ -126,7 +120,7 @@ class MySQLDropIndex(_TableDDL):
         self.if_exists = if_exists
 
 
-class MySQLRenameTable(_TableDDL):
+class MySQLRenameTable(AlterTable):
     """``RENAME TABLE s.old TO s.new``: the new name stays in the same schema (database)."""
 
     def __init__(self, table_name: str, new_table_name: str, *, schema: str | None = None) -> None:
@@ -134,7 +128,7 @@ class MySQLRenameTable(_TableDDL):
         self.new_table_name = new_table_name
 
 
-class MySQLTableComment(_TableDDL):
+class MySQLTableComment(AlterTable):
     """``ALTER TABLE t COMMENT 'text'`` (an empty comment removes it)."""
 
     def __init__(self, table_name: str, comment: str | None, *, schema: str | None = None) -> None:
@@ -143,12 +137,6 @@ class MySQLTableComment(_TableDDL):
 
 
 # -- rendering ----------------------------------------------------------------
-
-
-def _table(compiler: Any, name: str, schema: str | None) -> str:
-    prep = compiler.preparer
-    quoted = prep.quote(name)
-    return f"{prep.quote_schema(schema)}.{quoted}" if schema else quoted
 
 
 def _literal(compiler: Any, value: str) -> str:
@@ -205,7 +193,7 @@ def render_column_spec(compiler: Any, spec: ColumnSpec) -> str:
 
 @compiles(MySQLModifyColumn)
 def _modify(element: MySQLModifyColumn, compiler: Any, **kw: Any) -> str:
-    return (f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} "
+    return (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
             f"MODIFY {compiler.preparer.quote(element.column_name)} "
             f"{render_column_spec(compiler, element.spec)}")
 
@@ -213,7 +201,7 @@ def _modify(element: MySQLModifyColumn, compiler: Any, **kw: Any) -> str:
 @compiles(MySQLChangeColumn)
 def _change(element: MySQLChangeColumn, compiler: Any, **kw: Any) -> str:
     prep = compiler.preparer
-    return (f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} "
+    return (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
             f"CHANGE COLUMN {prep.quote(element.column_name)} {prep.quote(element.new_column_name)} "
             f"{render_column_spec(compiler, element.spec)}")
 
@@ -221,13 +209,13 @@ def _change(element: MySQLChangeColumn, compiler: Any, **kw: Any) -> str:
 @compiles(MySQLRenameColumn)
 def _rename_column(element: MySQLRenameColumn, compiler: Any, **kw: Any) -> str:
     prep = compiler.preparer
-    return (f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} "
+    return (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
             f"RENAME COLUMN {prep.quote(element.column_name)} TO {prep.quote(element.new_column_name)}")
 
 
 @compiles(MySQLAlterColumnDefault)
 def _alter_default(element: MySQLAlterColumnDefault, compiler: Any, **kw: Any) -> str:
-    head = (f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} "
+    head = (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
             f"ALTER COLUMN {compiler.preparer.quote(element.column_name)}")
     if element.default is None:
         return f"{head} DROP DEFAULT"
@@ -236,7 +224,7 @@ def _alter_default(element: MySQLAlterColumnDefault, compiler: Any, **kw: Any) -
 
 @compiles(MySQLDropConstraint)
 def _drop_constraint(element: MySQLDropConstraint, compiler: Any, **kw: Any) -> str:
-    sql = f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} DROP {element.kind}"
+    sql = f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} DROP {element.kind}"
     if element.kind == "PRIMARY KEY":
         return sql
     if element.if_exists:
@@ -248,18 +236,18 @@ def _drop_constraint(element: MySQLDropConstraint, compiler: Any, **kw: Any) -> 
 def _drop_index(element: MySQLDropIndex, compiler: Any, **kw: Any) -> str:
     exists = "IF EXISTS " if element.if_exists else ""
     return (f"DROP INDEX {exists}{compiler.preparer.quote(element.index_name)} "
-            f"ON {_table(compiler, element.table_name, element.schema)}")
+            f"ON {format_table_name(compiler, element.table_name, element.schema)}")
 
 
 @compiles(MySQLRenameTable)
 def _rename_table(element: MySQLRenameTable, compiler: Any, **kw: Any) -> str:
-    return (f"RENAME TABLE {_table(compiler, element.table_name, element.schema)} "
-            f"TO {_table(compiler, element.new_table_name, element.schema)}")
+    return (f"RENAME TABLE {format_table_name(compiler, element.table_name, element.schema)} "
+            f"TO {format_table_name(compiler, element.new_table_name, element.schema)}")
 
 
 @compiles(MySQLTableComment)
 def _table_comment(element: MySQLTableComment, compiler: Any, **kw: Any) -> str:
-    return (f"ALTER TABLE {_table(compiler, element.table_name, element.schema)} "
+    return (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
             f"COMMENT {_literal(compiler, element.comment or '')}")
 
 

@@ -184,11 +184,9 @@ class PostgresqlImpl(DialectImpl):
             "WHERE a.attrelid = to_regclass(:rel) AND a.attnum > 0 AND NOT a.attisdropped "
             "AND t.typtype = 'e'" + (" AND a.attname = :col" if column is not None else "")
         )
-        preparer = self.dialect.identifier_preparer
-        rel = preparer.quote(table)
-        if schema:
-            rel = f"{preparer.quote_schema(schema)}.{rel}"
-        params: dict[str, Any] = {"rel": rel}
+        from mig.ddl.constructs import quoted_name
+
+        params: dict[str, Any] = {"rel": quoted_name(self.dialect.identifier_preparer, table, schema)}
         if column is not None:
             params["col"] = column
         rows = self.connection.execute(sa.text(sql), params).all()

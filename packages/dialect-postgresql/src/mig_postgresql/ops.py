@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.errors import OperationError
-from mig.ops import DropConstraintOp, Operation
+from mig.ops import DropConstraintOp, Operation, qualified
 
 if TYPE_CHECKING:
     from mig.ddl.impl import DialectImpl
@@ -38,10 +38,6 @@ __all__ = [
     "RenameEnumValueOp", "add_enum_value", "create_enum_type", "create_exclude_constraint",
     "drop_enum_type", "rename_enum_value",
 ]
-
-
-def _qualified(name: str, schema: str | None) -> str:
-    return f"{schema}.{name}" if schema else name
 
 
 # -- the IR ------------------------------------------------------------------------------
@@ -61,7 +57,7 @@ class CreateEnumTypeOp(Operation):
         return DropEnumTypeOp(self.type_name, schema=self.schema, existing_values=self.values)
 
     def describe(self) -> str:
-        return f"create_enum_type {_qualified(self.type_name, self.schema)}"
+        return f"create_enum_type {qualified(self.type_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +80,7 @@ class DropEnumTypeOp(Operation):
         return CreateEnumTypeOp(self.type_name, self.existing_values, schema=self.schema)
 
     def describe(self) -> str:
-        return f"drop_enum_type {_qualified(self.type_name, self.schema)}"
+        return f"drop_enum_type {qualified(self.type_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +103,7 @@ class AddEnumValueOp(Operation):
     autocommit: bool | None = None
 
     def describe(self) -> str:
-        return f"add_enum_value {_qualified(self.type_name, self.schema)} {self.value!r}"
+        return f"add_enum_value {qualified(self.type_name, self.schema)} {self.value!r}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,7 +120,7 @@ class RenameEnumValueOp(Operation):
         return RenameEnumValueOp(self.type_name, self.new_value, self.old_value, schema=self.schema)
 
     def describe(self) -> str:
-        return f"rename_enum_value {_qualified(self.type_name, self.schema)} {self.old_value!r} -> {self.new_value!r}"
+        return f"rename_enum_value {qualified(self.type_name, self.schema)} {self.old_value!r} -> {self.new_value!r}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +148,7 @@ class CreateExcludeConstraintOp(Operation):
         return DropConstraintOp(self.constraint_name, self.table_name, schema=self.schema, existing=self)
 
     def describe(self) -> str:
-        return f"create_exclude_constraint {self.constraint_name} on {_qualified(self.table_name, self.schema)}"
+        return f"create_exclude_constraint {self.constraint_name} on {qualified(self.table_name, self.schema)}"
 
 
 # -- what scripts call (op.<name>) --------------------------------------------------------
@@ -211,8 +207,9 @@ def sql_text(sql: str) -> Any:
 
 
 def _type_name(impl: DialectImpl, name: str, schema: str | None) -> str:
-    preparer = impl.dialect.identifier_preparer
-    return f"{preparer.quote_schema(schema)}.{preparer.quote(name)}" if schema else preparer.quote(name)
+    from mig.ddl.constructs import quoted_name
+
+    return quoted_name(impl.dialect.identifier_preparer, name, schema)
 
 
 def _literal(value: str) -> str:

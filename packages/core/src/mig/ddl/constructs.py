@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import Column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import ExecutableDDLElement
-from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.compiler import DDLCompiler, IdentifierPreparer
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
     "AddColumn", "AlterColumn", "AlterTable", "ColumnComment", "ColumnDefault", "ColumnName",
     "ColumnNullable", "ColumnType", "DropColumn", "RenameTable", "format_server_default",
-    "format_table_name",
+    "format_table_name", "quoted_name",
 ]
 
 
@@ -136,10 +136,15 @@ class ColumnComment(AlterColumn):
 # -- helpers a dialect's own @compiles functions can reuse -------------------------------
 
 
+def quoted_name(preparer: IdentifierPreparer, name: str, schema: str | None) -> str:
+    """``schema.name`` (a table, type or sequence), each part quoted as the dialect requires."""
+    quoted = preparer.quote(name)
+    return f"{preparer.quote_schema(schema)}.{quoted}" if schema else quoted
+
+
 def format_table_name(compiler: DDLCompiler, name: str, schema: str | None) -> str:
-    """``schema.name``, each part quoted as the dialect requires."""
-    quote = compiler.preparer.quote
-    return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
+    """``schema.name`` of a table, quoted by the compiler's dialect."""
+    return quoted_name(compiler.preparer, name, schema)
 
 
 def format_column_name(compiler: DDLCompiler, name: str) -> str:

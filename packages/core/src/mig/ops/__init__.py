@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mig.ops.base import Operation
+from mig.ops.base import Operation, qualified
 from mig.ops.constraint_ops import (
     ConstraintType,
     CreateCheckConstraintOp,
@@ -39,5 +39,5 @@ __all__ = [
     "CreateCheckConstraintOp", "CreateForeignKeyOp", "CreateIndexOp", "CreatePrimaryKeyOp",
     "CreateTableCommentOp", "CreateTableOp", "CreateUniqueConstraintOp", "DropColumnOp",
     "DropConstraintOp", "DropIndexOp", "DropTableCommentOp", "DropTableOp", "ExecuteSQLOp",
-    "Operation", "RenameTableOp",
+    "Operation", "RenameTableOp", "qualified",
 ]

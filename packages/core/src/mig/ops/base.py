@@ -15,6 +15,11 @@ from typing import Any, ClassVar
 from mig.errors import NotReversibleError
 
 
+def qualified(name: str, schema: str | None) -> str:
+    """``schema.name`` (or ``name``) for descriptions of operations; not quoted, not SQL."""
+    return f"{schema}.{name}" if schema else name
+
+
 @dataclass(frozen=True, eq=False)
 class Operation:
     """One change to a schema (or its data).

@@ -6,12 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from mig.ops.base import Operation
-
-
-def _qualified(table: str, schema: str | None) -> str:
-    return f"{schema}.{table}" if schema else table
-
+from mig.ops.base import Operation, qualified
 
 ConstraintType = Literal["foreignkey", "primary", "unique", "check"]
 
@@ -40,7 +35,7 @@ class CreateIndexOp(Operation):
                            existing_kw=self.kw)
 
     def describe(self) -> str:
-        return f"create_index {self.index_name} on {_qualified(self.table_name, self.schema)}"
+        return f"create_index {self.index_name} on {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +78,7 @@ class CreateUniqueConstraintOp(Operation):
                                 schema=self.schema, existing=self)
 
     def describe(self) -> str:
-        return f"create_unique_constraint {self.constraint_name} on {_qualified(self.table_name, self.schema)}"
+        return f"create_unique_constraint {self.constraint_name} on {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,8 +106,8 @@ class CreateForeignKeyOp(Operation):
 
     def describe(self) -> str:
         return (f"create_foreign_key {self.constraint_name} "
-                f"{_qualified(self.source_table, self.source_schema)} -> "
-                f"{_qualified(self.referent_table, self.referent_schema)}")
+                f"{qualified(self.source_table, self.source_schema)} -> "
+                f"{qualified(self.referent_table, self.referent_schema)}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,7 +129,7 @@ class CreateCheckConstraintOp(Operation):
                                 schema=self.schema, existing=self)
 
     def describe(self) -> str:
-        return f"create_check_constraint {self.constraint_name} on {_qualified(self.table_name, self.schema)}"
+        return f"create_check_constraint {self.constraint_name} on {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,7 +148,7 @@ class CreatePrimaryKeyOp(Operation):
                                 schema=self.schema, existing=self)
 
     def describe(self) -> str:
-        return f"create_primary_key {self.constraint_name} on {_qualified(self.table_name, self.schema)}"
+        return f"create_primary_key {self.constraint_name} on {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,7 +174,7 @@ class DropConstraintOp(Operation):
         return self.existing
 
     def describe(self) -> str:
-        return f"drop_constraint {self.constraint_name} on {_qualified(self.table_name, self.schema)}"
+        return f"drop_constraint {self.constraint_name} on {qualified(self.table_name, self.schema)}"
 
 
 __all__ = [

@@ -7,16 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mig.errors import NotReversibleError
-from mig.ops.base import Operation
+from mig.ops.base import Operation, qualified
 
 if TYPE_CHECKING:
     from sqlalchemy import Column
     from sqlalchemy.sql.schema import SchemaItem
     from sqlalchemy.types import TypeEngine
 
-
-def _qualified(table: str, schema: str | None) -> str:
-    return f"{schema}.{table}" if schema else table
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +36,7 @@ class CreateTableOp(Operation):
                            existing_kw=self.kw)
 
     def describe(self) -> str:
-        return f"create_table {_qualified(self.table_name, self.schema)}"
+        return f"create_table {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +62,7 @@ class DropTableOp(Operation):
                              kw=self.existing_kw)
 
     def describe(self) -> str:
-        return f"drop_table {_qualified(self.table_name, self.schema)}"
+        return f"drop_table {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +78,7 @@ class RenameTableOp(Operation):
         return RenameTableOp(self.new_table_name, self.old_table_name, schema=self.schema)
 
     def describe(self) -> str:
-        return f"rename_table {_qualified(self.old_table_name, self.schema)} -> {self.new_table_name}"
+        return f"rename_table {qualified(self.old_table_name, self.schema)} -> {self.new_table_name}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +98,7 @@ class AddColumnOp(Operation):
                             existing_column=self.column)
 
     def describe(self) -> str:
-        return f"add_column {_qualified(self.table_name, self.schema)}.{self.column.name}"
+        return f"add_column {qualified(self.table_name, self.schema)}.{self.column.name}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,7 +119,7 @@ class DropColumnOp(Operation):
         return AddColumnOp(self.table_name, self.existing_column, schema=self.schema)
 
     def describe(self) -> str:
-        return f"drop_column {_qualified(self.table_name, self.schema)}.{self.column_name}"
+        return f"drop_column {qualified(self.table_name, self.schema)}.{self.column_name}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,7 +187,7 @@ class AlterColumnOp(Operation):
         )
 
     def describe(self) -> str:
-        return f"alter_column {_qualified(self.table_name, self.schema)}.{self.column_name}"
+        return f"alter_column {qualified(self.table_name, self.schema)}.{self.column_name}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -210,7 +207,7 @@ class CreateTableCommentOp(Operation):
                                     existing_comment=self.comment)
 
     def describe(self) -> str:
-        return f"create_table_comment {_qualified(self.table_name, self.schema)}"
+        return f"create_table_comment {qualified(self.table_name, self.schema)}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,7 +225,7 @@ class DropTableCommentOp(Operation):
         return CreateTableCommentOp(self.table_name, self.existing_comment, schema=self.schema)
 
     def describe(self) -> str:
-        return f"drop_table_comment {_qualified(self.table_name, self.schema)}"
+        return f"drop_table_comment {qualified(self.table_name, self.schema)}"
 
 
 __all__ = [
