@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mig.errors import NoContextError
 
@@ -19,11 +19,16 @@ def push_environment(env: EnvironmentContext) -> None:
     _environments.append(env)
 
 
+def _pop(stack: list[Any], item: Any) -> None:
+    """Remove ``item``: normally the top of ``stack``, but a run that ended out of order goes too."""
+    if stack and stack[-1] is item:
+        stack.pop()
+    elif item in stack:
+        stack.remove(item)
+
+
 def pop_environment(env: EnvironmentContext) -> None:
-    if _environments and _environments[-1] is env:
-        _environments.pop()
-    elif env in _environments:
-        _environments.remove(env)
+    _pop(_environments, env)
 
 
 def current_environment(what: str = "context") -> EnvironmentContext:
@@ -40,10 +45,7 @@ def push_operations(ops: Operations) -> None:
 
 
 def pop_operations(ops: Operations) -> None:
-    if _operations and _operations[-1] is ops:
-        _operations.pop()
-    elif ops in _operations:
-        _operations.remove(ops)
+    _pop(_operations, ops)
 
 
 def current_operations(name: str) -> Operations:
