@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError
+from mig_sqlite_batch.direct import SqliteDirectDDL
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -47,6 +48,7 @@ class SqliteImpl(DialectImpl):
     name: ClassVar[str] = "sqlite"
     transactional_ddl: ClassVar[bool] = True
     add_column_foreign_keys: ClassVar[bool] = False
+    direct_ddl = SqliteDirectDDL
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

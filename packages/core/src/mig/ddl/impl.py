@@ -19,6 +19,7 @@ from mig.errors import OfflineError, OperationError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect
 
+    from mig.ddl.direct import DirectDDL
     from mig.ops import (
         AddColumnOp,
         AlterColumnOp,
@@ -152,6 +153,13 @@ class DialectImpl:
         """A construct compiled for execution (bound values stay parameters)."""
         return str(construct.compile(dialect=self.dialect))
 
+    def _straight_to_driver(self, connection: Connection) -> bool:
+        """Whether a statement may go straight to the DBAPI cursor (nothing would see it pass)."""
+        return bool(self.fast_driver_execute and connection.in_transaction()
+                    and not getattr(connection, "_has_events", True)
+                    and not getattr(connection.engine, "_has_events", True)
+                    and not getattr(connection, "_echo", True))
+
     def execute_driver_sql(self, sql: str, params: Any = None) -> Any:
         """Execute SQL text with driver-style parameters; returns the cursor (or SQLAlchemy result).
 
@@ -162,10 +170,7 @@ class DialectImpl:
         connection = self.connection
         if connection is None:
             raise OperationError("no connection: configure the migration context with connection=...")
-        if (self.fast_driver_execute and connection.in_transaction()
-                and not getattr(connection, "_has_events", True)
-                and not getattr(connection.engine, "_has_events", True)
-                and not getattr(connection, "_echo", True)):
+        if self._straight_to_driver(connection):
             cursor = self._cursor
             driver = connection.connection.driver_connection
             if cursor is None or self._cursor_owner is not driver:
@@ -195,10 +200,65 @@ class DialectImpl:
         if isinstance(construct, str):
             return construct.strip()
         compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
-        sql = str(compiled).replace("\t", "    ").strip()
-        if " \n" in sql:
-            sql = "\n".join(line.rstrip() for line in sql.split("\n"))
-        return sql
+        return _tidy(str(compiled))
+
+    # -- direct DDL (plain statements written without SQLAlchemy's compiler) ----------
+
+    #: A :class:`mig.ddl.direct.DirectDDL` subclass that writes plain ``CREATE TABLE``,
+    #: ``ADD COLUMN`` and ``CREATE INDEX`` statements itself, byte-identical to the dialect's
+    #: compiler; ``None`` compiles everything through SQLAlchemy. It is used offline, and
+    #: online only when statements go straight to the driver (:meth:`execute_driver_sql`).
+    direct_ddl: ClassVar[type[DirectDDL] | None] = None
+
+    def _direct(self) -> DirectDDL | None:
+        """The direct renderer for the next statement, or ``None`` to compile through SQLAlchemy."""
+        found = self.__dict__.get("_direct_ddl_instance", _UNSET)
+        if found is _UNSET:
+            found = None
+            if self.direct_ddl is not None and not self.naming_convention:
+                found = self.direct_ddl.for_dialect(self.dialect)
+            self.__dict__["_direct_ddl_instance"] = found
+        if found is None or self.as_sql:
+            return found
+        connection = self.connection
+        if connection is None or not self._straight_to_driver(connection):
+            return None
+        return found
+
+    def _run_direct(self, sql: str) -> None:
+        """Write (offline) or execute (online, on the cursor) a statement from :meth:`_direct`."""
+        if self.as_sql:
+            self.emit(_tidy(sql))
+        else:
+            self.execute_driver_sql(sql)
+
+    # -- naming conventions -------------------------------------------------------------
+
+    @property
+    def naming_convention(self) -> Mapping[Any, Any] | None:
+        """``target_metadata``'s naming convention when it has one besides SQLAlchemy's default.
+
+        As in Alembic, the convention names the constraints and indexes that
+        operations create unnamed (and applies to names given for conventions
+        that use ``%(constraint_name)s``); ``op.f()`` marks a name as final.
+        """
+        found = self.__dict__.get("_naming_convention", _UNSET)
+        if found is _UNSET:
+            from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
+
+            target = self.context_opts.get("target_metadata")
+            found = getattr(target, "naming_convention", None)
+            if found is not None and dict(found) == dict(DEFAULT_NAMING_CONVENTION):
+                found = None
+            self.__dict__["_naming_convention"] = found
+        return found
+
+    def new_metadata(self) -> Any:
+        """A fresh ``MetaData`` for throw-away schema objects, with :attr:`naming_convention`."""
+        from sqlalchemy import MetaData
+
+        convention = self.naming_convention
+        return MetaData(naming_convention=convention) if convention else MetaData()
 
     def emit(self, sql: str) -> None:
         """Write one statement of offline output."""
@@ -219,9 +279,7 @@ class DialectImpl:
         """A ``MetaData`` of stub tables reused across operations (names only, for compiling DDL)."""
         md = self.__dict__.get("_stub_metadata")
         if md is None:
-            from sqlalchemy import MetaData
-
-            md = self.__dict__["_stub_metadata"] = MetaData()
+            md = self.__dict__["_stub_metadata"] = self.new_metadata()
         return md
 
     def require_connection(self, what: str) -> Connection:
@@ -254,9 +312,15 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import table
 
-        tbl = table(op.table_name, *op.columns, schema=op.schema, **dict(op.kw))
-        _stub_referenced_tables(tbl)
-        self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
+        tbl = table(op.table_name, *op.columns, schema=op.schema, metadata=self.new_metadata(),
+                    **dict(op.kw))
+        direct = self._direct() if not op.kw else None
+        sql = direct.create_table(tbl, if_not_exists=bool(op.if_not_exists)) if direct is not None else None
+        if sql is not None:
+            self._run_direct(sql)
+        else:
+            _stub_referenced_tables(tbl)
+            self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             self.execute(CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
         dialect = self.dialect
@@ -288,6 +352,12 @@ class DialectImpl:
         from mig.ddl.constructs import AddColumn
         from mig.ddl.schemaobj import own, stub_table
 
+        if op.schema is None and not op.if_not_exists:
+            direct = self._direct()
+            sql = direct.add_column(op.table_name, op.column) if direct is not None else None
+            if sql is not None:
+                self._run_direct(sql)
+                return
         tbl = stub_table(op.table_name, op.schema, self.stub_metadata)
         column = own(op.column)
         tbl.append_column(column, replace_existing=True)
@@ -358,6 +428,14 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import index
 
+        if op.schema is None and not op.kw and op.table_name:
+            direct = self._direct()
+            sql = (direct.create_index(op.index_name, op.table_name, op.columns, unique=bool(op.unique),
+                                       if_not_exists=bool(op.if_not_exists))
+                   if direct is not None else None)
+            if sql is not None:
+                self._run_direct(sql)
+                return
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
                     metadata=self.stub_metadata, **dict(op.kw))
         self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
@@ -377,7 +455,8 @@ class DialectImpl:
         from mig.ddl.schemaobj import unique_constraint
 
         self.execute(AddConstraint(unique_constraint(op.constraint_name, op.table_name, op.columns,
-                                                     schema=op.schema, **dict(op.kw))))
+                                                     schema=op.schema, metadata=self.new_metadata(),
+                                                     **dict(op.kw))))
 
     def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
         from sqlalchemy.schema import AddConstraint
@@ -388,7 +467,7 @@ class DialectImpl:
                          op.remote_cols, source_schema=op.source_schema,
                          referent_schema=op.referent_schema, onupdate=op.onupdate,
                          ondelete=op.ondelete, deferrable=op.deferrable, initially=op.initially,
-                         match=op.match, **dict(op.kw))
+                         match=op.match, metadata=self.new_metadata(), **dict(op.kw))
         self.execute(AddConstraint(fk))
 
     def create_check_constraint(self, op: CreateCheckConstraintOp) -> None:
@@ -397,7 +476,8 @@ class DialectImpl:
         from mig.ddl.schemaobj import check_constraint
 
         self.execute(AddConstraint(check_constraint(op.constraint_name, op.table_name, op.condition,
-                                                    schema=op.schema, **dict(op.kw))))
+                                                    schema=op.schema, metadata=self.new_metadata(),
+                                                    **dict(op.kw))))
 
     def create_primary_key(self, op: CreatePrimaryKeyOp) -> None:
         from sqlalchemy.schema import AddConstraint
@@ -405,14 +485,16 @@ class DialectImpl:
         from mig.ddl.schemaobj import primary_key
 
         self.execute(AddConstraint(primary_key(op.constraint_name, op.table_name, op.columns,
-                                               schema=op.schema, **dict(op.kw))))
+                                               schema=op.schema, metadata=self.new_metadata(),
+                                               **dict(op.kw))))
 
     def drop_constraint(self, op: DropConstraintOp) -> None:
         from sqlalchemy.schema import DropConstraint
 
         from mig.ddl.schemaobj import constraint_stub
 
-        cons = constraint_stub(op.constraint_name, op.table_name, op.type_, schema=op.schema)
+        cons = constraint_stub(op.constraint_name, op.table_name, op.type_, schema=op.schema,
+                               metadata=self.new_metadata())
         self.execute(DropConstraint(cons, if_exists=bool(op.if_exists)))
 
     def create_table_comment(self, op: CreateTableCommentOp) -> None:
@@ -544,6 +626,17 @@ def _plain_write(sql: str) -> bool:
     """A write statement without parameter markers (safe to hand to the driver as it is)."""
     head = sql.lstrip()[:6].lower()
     return head.startswith(_WRITE_VERBS) and not any(c in sql for c in ":?%")
+
+
+_UNSET: Any = object()
+
+
+def _tidy(sql: str) -> str:
+    """Compiled DDL as offline output writes it: tabs as four spaces, no trailing blanks."""
+    sql = sql.replace("\t", "    ").strip()
+    if " \n" in sql:
+        sql = "\n".join(line.rstrip() for line in sql.split("\n"))
+    return sql
 
 
 _DDL_ELEMENT: type | None = None

@@ -65,24 +65,27 @@ def _stub(name: str, columns: Iterable[str], schema: str | None, metadata: MetaD
 
 
 def unique_constraint(name: str | None, table_name: str, columns: Sequence[str], *,
-                      schema: str | None = None, **kw: Any) -> UniqueConstraint:
-    tbl = _stub(table_name, columns, schema)
+                      schema: str | None = None, metadata: MetaData | None = None,
+                      **kw: Any) -> UniqueConstraint:
+    tbl = _stub(table_name, columns, schema, metadata)
     uc = UniqueConstraint(*columns, name=name, **kw)
     tbl.append_constraint(uc)
     return uc
 
 
 def primary_key(name: str | None, table_name: str, columns: Sequence[str], *,
-                schema: str | None = None, **kw: Any) -> PrimaryKeyConstraint:
-    tbl = _stub(table_name, columns, schema)
+                schema: str | None = None, metadata: MetaData | None = None,
+                **kw: Any) -> PrimaryKeyConstraint:
+    tbl = _stub(table_name, columns, schema, metadata)
     pk = PrimaryKeyConstraint(*columns, name=name, **kw)
     tbl.append_constraint(pk)
     return pk
 
 
 def check_constraint(name: str | None, table_name: str, condition: Any, *,
-                     schema: str | None = None, **kw: Any) -> CheckConstraint:
-    tbl = _stub(table_name, (), schema)
+                     schema: str | None = None, metadata: MetaData | None = None,
+                     **kw: Any) -> CheckConstraint:
+    tbl = _stub(table_name, (), schema, metadata)
     ck = CheckConstraint(condition, name=name, **kw)
     tbl.append_constraint(ck)
     return ck
@@ -92,8 +95,9 @@ def foreign_key(name: str | None, source_table: str, referent_table: str, local_
                 remote_cols: Sequence[str], *, source_schema: str | None = None,
                 referent_schema: str | None = None, onupdate: str | None = None,
                 ondelete: str | None = None, deferrable: bool | None = None,
-                initially: str | None = None, match: str | None = None, **kw: Any) -> ForeignKeyConstraint:
-    md = MetaData()
+                initially: str | None = None, match: str | None = None,
+                metadata: MetaData | None = None, **kw: Any) -> ForeignKeyConstraint:
+    md = metadata if metadata is not None else MetaData()
     source = _stub(source_table, local_cols, source_schema, md)
     _stub(referent_table, remote_cols, referent_schema, md)
     prefix = f"{referent_schema}.{referent_table}" if referent_schema else referent_table
@@ -105,9 +109,9 @@ def foreign_key(name: str | None, source_table: str, referent_table: str, local_
 
 
 def constraint_stub(name: str, table_name: str, type_: str | None, *,
-                    schema: str | None = None) -> Constraint:
+                    schema: str | None = None, metadata: MetaData | None = None) -> Constraint:
     """A named constraint of the given kind attached to a stub table, for ``DROP CONSTRAINT``."""
-    tbl = _stub(table_name, (), schema)
+    tbl = _stub(table_name, (), schema, metadata)
     cons: Constraint
     if type_ == "foreignkey":
         md = tbl.metadata
