@@ -143,8 +143,10 @@ class DirectDDL:
             return None
         arg = _plain_default(default)
         if isinstance(arg, str):
-            return self.string_literal(arg)
-        return arg.text
+            literal = self.string_literal
+            assert literal is not None  # for_dialect() gives no renderer without one
+            return str(literal(arg))
+        return str(arg.text)
 
     def column_spec(self, column: Column[Any], table: Table | None) -> str | None:
         """``get_column_specification`` of a plain column (base compiler's rules)."""
