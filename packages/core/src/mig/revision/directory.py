@@ -134,7 +134,9 @@ class ScriptDirectory:
                                                        source.branch_labels, source.depends_on)
                 if not revision:
                     check_script_source(revision, entry.path)
-                scripts.append(Script(revision, down, entry.path, doc, labels, depends, location))
+                script = Script(revision, down, entry.path, doc, labels, depends, location)
+                script._stat = (st.st_mtime_ns, st.st_size)
+                scripts.append(script)
         return scripts, caches
 
     def _source_by_import(self, path: Path, source: ScriptSource) -> ScriptSource:

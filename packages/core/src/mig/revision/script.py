@@ -28,6 +28,7 @@ class Script:
         "_mig_module",
         "_parents",
         "_path",
+        "_stat",
         "branch_labels",
         "declared_branch_labels",
         "dependencies",
@@ -74,6 +75,8 @@ class Script:
             self._downs = tuple(down_revision)
         self._file = os.fspath(path)
         self._path: Path | None = None
+        #: ``(st_mtime_ns, st_size)`` of the file when the graph was read (the run loads that version).
+        self._stat: tuple[int, int] | None = None
         self.longdoc = doc
         self.declared_branch_labels = declared_branch_labels
         self.depends_on = depends_on

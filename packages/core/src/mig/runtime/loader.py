@@ -19,21 +19,31 @@ from mig.errors import ScriptError
 from mig.runtime.codecache import CodeCaches
 
 
-def _code_for(path: str, loader: SourceFileLoader, caches: CodeCaches | None) -> CodeType:
+def _code_for(path: str, loader: SourceFileLoader, caches: CodeCaches | None,
+              stat: tuple[int, int] | None = None) -> CodeType:
+    """The script's code: from mig's cache when it holds this version of the file, else compiled.
+
+    ``stat`` is ``(st_mtime_ns, st_size)`` as seen when the revision graph was
+    read (the run executes the scripts it planned with); ``None`` stats the file.
+    """
     cache = caches.for_path(path) if caches is not None else None
     if cache is None:  # no mig cache: Python's own (``__pycache__/*.pyc`` where allowed)
         code = loader.get_code(loader.name)
         if code is None:
             raise ScriptError(f"cannot read {path}")
         return code
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
-    code = cache.get(path, st.st_mtime_ns, st.st_size)
+    if stat is None:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise ScriptError(f"cannot read {path}: {exc.strerror}") from None
+        stat = (st.st_mtime_ns, st.st_size)
+    code = cache.get(path, *stat)
     if code is None:
-        code = compile(_read(path), path, "exec", dont_inherit=True)
-        cache.put(path, st.st_mtime_ns, st.st_size, code)
+        source = _read(path)
+        code = compile(source, path, "exec", dont_inherit=True)
+        if stat[1] == len(source):
+            cache.put(path, stat[0], stat[1], code)
     return code
 
 
@@ -62,7 +72,7 @@ def load_script_module(script: Any, caches: CodeCaches | None = None) -> ModuleT
     module.__builtins__ = __builtins__  # type: ignore[attr-defined]
     sys.modules[name] = module
     try:
-        exec(_code_for(path, loader, caches), module.__dict__)
+        exec(_code_for(path, loader, caches, getattr(script, "_stat", None)), module.__dict__)
     except SyntaxError as exc:
         sys.modules.pop(name, None)
         line = f", line {exc.lineno}" if exc.lineno else ""

@@ -160,7 +160,9 @@ class VersionTable:
             self._offline("update", {"new": new, "old": old})
             return
         result = self._run("update", self._update, {"new": new, "old": old})
-        self._check(result, f"update version row {old!r} to {new!r}")
+        rowcount = getattr(result, "rowcount", None)
+        if rowcount != 1 and rowcount != -1 and rowcount is not None:
+            self._check(result, f"update version row {old!r} to {new!r}")
 
     def _do_delete(self, old: str) -> None:
         if self.impl.as_sql:
