@@ -7,7 +7,7 @@ defaults with quotes and escapes, keys, constraints, dialect options ...) and
 check that the output with direct DDL is identical to the output of the same
 impl with ``direct_ddl = None`` (everything compiled by SQLAlchemy), that the
 plain shapes really take the direct path, and that online runs leave the same
-schema. Known differences are pinned as strict xfails at the end.
+schema. Shapes that once differed are pinned at the end.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _column(rng: random.Random, case: Case, name: Any, *, online: bool, for_add:
     """A random column; returns it and whether its type has integer affinity."""
     factory, is_int, adds_constraint, compiles_ok = rng.choice(TYPES)
     if online or in_create:
-        # uncompilable types only in ADD COLUMN (see the xfail at the end for CREATE TABLE)
+        # uncompilable types offline only (their errors are pinned at the end)
         while not compiles_ok:
             factory, is_int, adds_constraint, compiles_ok = rng.choice(TYPES)
     type_ = factory(rng)
@@ -262,15 +262,15 @@ def _column(rng: random.Random, case: Case, name: Any, *, online: bool, for_add:
     if pk:
         kw["primary_key"] = True
     auto = rng.choice([None, True, False, "auto", "ignore_fk"])
-    if auto is True and pk and not is_int:
-        auto = None  # the known difference (xfail below) is left out of the random space
+    if auto is True and pk:
+        case.plain = False  # SQLAlchemy validates (and may refuse) it: compiled by SQLAlchemy
     if auto is not None:
         kw["autoincrement"] = auto
         case.features.append(f"autoincrement:{auto}")
     if rng.random() < 0.1:
         kw["comment"] = rng.choice(["a comment", "it's", "50% : x"])
         case.features.append("comment")
-    if rng.random() < 0.05 and not online:  # online, a key trips the stub-table xfail below
+    if rng.random() < 0.05:
         kw["key"] = f"k_{rng.randrange(1000)}"
     if rng.random() < 0.05:
         kw["info"] = {"x": 1}
@@ -358,7 +358,7 @@ def build_create_table(rng: random.Random, case: Case, online: bool) -> ops.Oper
         case.features.append("explicit PrimaryKeyConstraint")
         case.plain = False  # not asserted either way
         named = rng.random() < 0.5
-        # in table order: the reordered case is the known difference pinned below
+        # in table order (reordered and partial constraints are pinned at the end)
         items.append(sa.PrimaryKeyConstraint(*[c.name for c in pk_columns],
                                              name="pk_named" if named else None))
     kw: dict[str, Any] = {}
@@ -538,13 +538,13 @@ def differential() -> dict[str, Any]:
     results: list[tuple[Case, tuple[str, Any], tuple[str, Any], bool]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # a fresh impl pair per operation: stub tables kept between operations make
-        # SQLAlchemy's own output depend on earlier operations (xfails at the end)
+        # one impl pair for the whole sequence: no operation may change how a later one compiles
+        direct, compiled = new_impl(DirectImpl), new_impl(CompilerImpl)
         for case in cases:
-            direct, compiled = new_impl(DirectImpl), new_impl(CompilerImpl)
+            hits_before = len(direct_hits(direct))
             got = run_offline(direct, case.build)
             want = run_offline(compiled, case.build)
-            results.append((case, got, want, bool(direct_hits(direct))))
+            results.append((case, got, want, len(direct_hits(direct)) > hits_before))
     return {"results": results}
 
 
@@ -913,7 +913,7 @@ def test_without_listeners_the_same_run_goes_direct(tmp_path: Path, monkeypatch:
     assert sql["Odd Index"] == EXPECTED_DDL[5]
 
 
-# -- known differences between direct DDL and SQLAlchemy's compiler -----------------------------------
+# -- shapes that once differed (found by this file): now compiled by SQLAlchemy or identical ------------
 
 
 def _both(make: Callable[[], ops.Operation]) -> tuple[tuple[str, Any], tuple[str, Any]]:
@@ -922,8 +922,6 @@ def _both(make: Callable[[], ops.Operation]) -> tuple[tuple[str, Any], tuple[str
         return run_offline(new_impl(DirectImpl), make()), run_offline(new_impl(CompilerImpl), make())
 
 
-@pytest.mark.xfail(strict=True, reason="direct DDL writes PRIMARY KEY columns in table order, "
-                                       "ignoring an explicit PrimaryKeyConstraint's column order")
 def test_explicit_primary_key_order() -> None:
     got, want = _both(lambda: ops.CreateTableOp("t", (sa.Column("a", sa.Integer), sa.Column("b", sa.Integer),
                                                       sa.PrimaryKeyConstraint("b", "a"))))
@@ -932,8 +930,6 @@ def test_explicit_primary_key_order() -> None:
     assert got == want
 
 
-@pytest.mark.xfail(strict=True, reason="direct DDL takes primary_key=True flags; SQLAlchemy uses the "
-                                       "explicit PrimaryKeyConstraint's columns only")
 def test_explicit_primary_key_overrides_column_flags() -> None:
     got, want = _both(lambda: ops.CreateTableOp("t", (sa.Column("a", sa.Integer, primary_key=True),
                                                       sa.Column("b", sa.Integer), sa.PrimaryKeyConstraint("b"))))
@@ -942,8 +938,6 @@ def test_explicit_primary_key_overrides_column_flags() -> None:
     assert got == want
 
 
-@pytest.mark.xfail(strict=True, reason="SQLAlchemy refuses autoincrement=True on a non-integer primary key "
-                                       "(ArgumentError); direct DDL writes the table")
 def test_autoincrement_true_on_a_string_primary_key() -> None:
     got, want = _both(lambda: ops.CreateTableOp(
         "t", (sa.Column("code", sa.String(10), primary_key=True, autoincrement=True),)))
@@ -951,17 +945,12 @@ def test_autoincrement_true_on_a_string_primary_key() -> None:
     assert got == want
 
 
-@pytest.mark.xfail(strict=True, reason="for a type the dialect cannot render, SQLAlchemy raises CompileError "
-                                       "'(in table ..., column ...)'; direct DDL raises the type compiler's "
-                                       "UnsupportedCompilationError")
 def test_uncompilable_type_in_create_table_error_type() -> None:
     got, want = _both(lambda: ops.CreateTableOp("t", (sa.Column("a", sa.ARRAY(sa.Integer)),)))
     assert want == ("error", sa.exc.CompileError)
     assert got == want
 
 
-@pytest.mark.xfail(strict=True, reason="direct DDL's CompileError for a NullType column lacks SQLAlchemy's "
-                                       "'(in table 't', column 'a'): ' context")
 def test_null_type_in_create_table_error_message() -> None:
     messages = []
     for cls in (DirectImpl, CompilerImpl):
@@ -972,17 +961,14 @@ def test_null_type_in_create_table_error_message() -> None:
     assert messages[0] == messages[1]
 
 
-def test_known_differences_are_outside_the_random_space() -> None:
-    """The shapes pinned above differ; everything else the generator makes must not."""
+def test_explicit_primary_key_in_table_order() -> None:
+    """An explicit PrimaryKeyConstraint always goes to SQLAlchemy, whatever its order."""
     got, want = _both(lambda: ops.CreateTableOp("t", (sa.Column("a", sa.Integer), sa.Column("b", sa.Integer),
                                                       sa.PrimaryKeyConstraint("a", "b"))))
     assert got == want == ("ok", "CREATE TABLE t (\n    a INTEGER NOT NULL,\n    b INTEGER NOT NULL,\n"
                                  "    PRIMARY KEY (a, b)\n);\n\n")
 
 
-@pytest.mark.xfail(strict=True, reason="SQLAlchemy path: stub tables kept in stub_metadata across operations "
-                                       "keep the first spelling (quoted_name) of a table name, so a later "
-                                       "index on the same name is quoted differently than with direct DDL")
 def test_stub_table_spelling_leaks_into_later_operations() -> None:
     outputs = []
     for cls in (DirectImpl, CompilerImpl):
@@ -996,9 +982,6 @@ def test_stub_table_spelling_leaks_into_later_operations() -> None:
     assert outputs[1] == outputs[0]
 
 
-@pytest.mark.xfail(strict=True, reason="SQLAlchemy path: add_column's stub table keys the column by its "
-                                       "key=, so a later create_index on the column's name adds a second "
-                                       "column of that name (DuplicateColumnError); direct DDL works")
 def test_index_on_a_column_added_with_a_key() -> None:
     results = []
     for cls in (DirectImpl, CompilerImpl):

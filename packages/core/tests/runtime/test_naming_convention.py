@@ -313,9 +313,6 @@ def test_postgresql_create_table_constraints_and_indexes(tmp_path: Path, pg_url:
 
 
 @pytest.mark.postgresql
-@pytest.mark.xfail(strict=True, reason="PostgresqlImpl._create_index builds the index in a fresh MetaData "
-                                       "(not self.stub_metadata/new_metadata()), so op.create_index(None, ...) "
-                                       "ignores target_metadata's convention and gets ix_<table>_<column>")
 def test_postgresql_unnamed_create_index_follows_the_convention(tmp_path: Path, pg_url: str) -> None:
     table = servers.unique_name("t")
 
@@ -330,12 +327,12 @@ def test_postgresql_unnamed_create_index_follows_the_convention(tmp_path: Path, 
 
 
 def test_offline_postgresql_unnamed_create_index(tmp_path: Path) -> None:
-    """Offline PostgreSQL: what op.create_index(None, ...) writes today (see the xfail above)."""
+    """Offline: op.create_index(None, ...) follows the convention on PostgreSQL and SQLite alike."""
     runner = runner_for(tmp_path, "postgresql+psycopg://", CONVENTION, version_table="mig_version")
     runner.add(lambda: op.create_index(None, "t", ["a"]))
     sql = runner.sql()
     runner.close()
-    assert "CREATE INDEX ix_t_a ON t (a);" in sql
+    assert "CREATE INDEX idx_t_a ON t (a);" in sql
     sqlite_runner = runner_for(tmp_path, "sqlite://", CONVENTION, "sqlite", version_table="mig_version")
     sqlite_runner.add(lambda: op.create_index(None, "t", ["a"]))
     sql = sqlite_runner.sql()

@@ -326,7 +326,7 @@ class PostgresqlImpl(DialectImpl):
         from mig.ddl.schemaobj import column_for, index
 
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
-                    **dict(op.kw))
+                    metadata=self.new_metadata(), **dict(op.kw))
         for included in op.kw.get("postgresql_include") or ():
             if isinstance(included, str) and idx.table is not None:
                 column_for(idx.table, included)

@@ -32,6 +32,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from sqlalchemy.exc import CompileError
+
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
     from sqlalchemy.engine import Dialect
@@ -149,7 +151,14 @@ class DirectDDL:
         return str(arg.text)
 
     def column_spec(self, column: Column[Any], table: Table | None) -> str | None:
-        """``get_column_specification`` of a plain column (base compiler's rules)."""
+        """``get_column_specification`` of a plain column (base compiler's rules).
+
+        ``None`` for a commented column where the dialect keeps comments (the
+        base compiler writes them in separate statements, which only the
+        SQLAlchemy path emits).
+        """
+        if column.comment is not None and self.dialect.supports_comments:
+            return None
         spec = f"{self.quote(column.name)} {self.type_sql(column.type, type_expression=column)}"
         default = self.default_sql(column)
         if default is not None:
@@ -176,22 +185,26 @@ class DirectDDL:
                 and metadata.naming_convention != DEFAULT_NAMING_CONVENTION:
             return None
         pk = table.primary_key
-        if pk.name is not None or "dialect_options" in pk.__dict__ or "dialect_options" in table.__dict__:
-            return None
+        if (pk.name is not None or not pk._implicit_generated or "dialect_options" in pk.__dict__
+                or "dialect_options" in table.__dict__):
+            return None  # an explicit PrimaryKeyConstraint decides its own columns and order
         columns = list(table.columns)
         if not columns:
             return None
         pk_columns = [c for c in columns if c.primary_key]
-        if len(pk_columns) > 1 and any(c.autoincrement is True for c in pk_columns):
-            return None
+        if any(c.autoincrement is True for c in pk_columns):
+            return None  # SQLAlchemy validates these (and refuses some) while compiling
         specs = []
-        for column in columns:
-            if not plain_column(column):
-                return None
-            spec = self.column_spec(column, table)
-            if spec is None:
-                return None
-            specs.append(spec)
+        try:
+            for column in columns:
+                if not plain_column(column):
+                    return None
+                spec = self.column_spec(column, table)
+                if spec is None:
+                    return None
+                specs.append(spec)
+        except CompileError:
+            return None  # the compiler raises it too, with its own context: let it
         if pk_columns:
             specs.append(self.primary_key_sql(pk_columns))
         exists = "IF NOT EXISTS " if if_not_exists else ""
@@ -209,7 +222,10 @@ class DirectDDL:
         """``ALTER TABLE t ADD COLUMN <spec>`` for a plain, non-key column, else ``None``."""
         if column.primary_key or not plain_column(column):
             return None
-        spec = self.column_spec(column, None)
+        try:
+            spec = self.column_spec(column, None)
+        except CompileError:
+            return None  # let the compiler raise it
         if spec is None:
             return None
         return f"ALTER TABLE {self.table_name(table_name)} ADD COLUMN {spec}"

@@ -254,7 +254,12 @@ class DialectImpl:
         return found
 
     def new_metadata(self) -> Any:
-        """A fresh ``MetaData`` for throw-away schema objects, with :attr:`naming_convention`."""
+        """A fresh ``MetaData`` for throw-away schema objects, with :attr:`naming_convention`.
+
+        Each operation builds its stub tables in its own ``MetaData``, so what
+        one operation built (a table name's spelling, a column's ``key``)
+        never changes how a later one compiles.
+        """
         from sqlalchemy import MetaData
 
         convention = self.naming_convention
@@ -273,14 +278,6 @@ class DialectImpl:
         """Write a SQL comment line to offline output (``-- text``)."""
         if self.as_sql and self.output is not None:
             self.output.write(f"-- {text}\n\n")
-
-    @property
-    def stub_metadata(self) -> Any:
-        """A ``MetaData`` of stub tables reused across operations (names only, for compiling DDL)."""
-        md = self.__dict__.get("_stub_metadata")
-        if md is None:
-            md = self.__dict__["_stub_metadata"] = self.new_metadata()
-        return md
 
     def require_connection(self, what: str) -> Connection:
         """The live connection; offline, an :class:`OfflineError` explaining that ``what`` needs it."""
@@ -358,7 +355,7 @@ class DialectImpl:
             if sql is not None:
                 self._run_direct(sql)
                 return
-        tbl = stub_table(op.table_name, op.schema, self.stub_metadata)
+        tbl = stub_table(op.table_name, op.schema, self.new_metadata())
         column = own(op.column)
         tbl.append_column(column, replace_existing=True)
         self.execute(AddColumn(op.table_name, column, schema=op.schema,
@@ -437,7 +434,7 @@ class DialectImpl:
                 self._run_direct(sql)
                 return
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
-                    metadata=self.stub_metadata, **dict(op.kw))
+                    metadata=self.new_metadata(), **dict(op.kw))
         self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
 
     def drop_index(self, op: DropIndexOp) -> None:
@@ -445,7 +442,7 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import index
 
-        idx = index(op.index_name, op.table_name, (), schema=op.schema, metadata=self.stub_metadata,
+        idx = index(op.index_name, op.table_name, (), schema=op.schema, metadata=self.new_metadata(),
                     **dict(op.kw))
         self.execute(DropIndex(idx, if_exists=bool(op.if_exists)))
 
