@@ -52,6 +52,12 @@ class CountingDirect(SqliteDirectDDL):
             self.hits.append("create_table")
         return sql
 
+    def create_table_from_columns(self, name: str, items: Any, *, if_not_exists: bool = False) -> str | None:
+        sql = super().create_table_from_columns(name, items, if_not_exists=if_not_exists)
+        if sql is not None:
+            self.hits.append("create_table_from_columns")
+        return sql
+
     def add_column(self, table_name: str, column: Any) -> str | None:
         sql = super().add_column(table_name, column)
         if sql is not None:
@@ -540,12 +546,30 @@ def differential() -> dict[str, Any]:
         warnings.simplefilter("ignore")
         # one impl pair for the whole sequence: no operation may change how a later one compiles
         direct, compiled = new_impl(DirectImpl), new_impl(CompilerImpl)
+        # as when the script throws op.create_table()'s result away: no Table is built
+        tableless = new_impl(DirectImpl)
+        tableless.table_result_unused = True
+        unbuilt: list[tuple[Case, tuple[str, Any], tuple[str, Any], bool]] = []
         for case in cases:
             hits_before = len(direct_hits(direct))
             got = run_offline(direct, case.build)
             want = run_offline(compiled, case.build)
             results.append((case, got, want, len(direct_hits(direct)) > hits_before))
-    return {"results": results}
+            if case.kind == "create_table":
+                before = direct_hits(tableless).count("create_table_from_columns")
+                no_table = run_offline(tableless, case.build)
+                took = direct_hits(tableless).count("create_table_from_columns") > before
+                unbuilt.append((case, no_table, want, took))
+    return {"results": results, "tableless": unbuilt}
+
+
+def test_create_table_without_building_the_table_is_identical(differential: dict[str, Any]) -> None:
+    """create_table for a caller that drops the result writes the same text (or fails the same way)."""
+    rows = differential["tableless"]
+    mismatches = [(c.seed, c.features, got, want) for c, got, want, _ in rows if got != want]
+    assert not mismatches, f"{len(mismatches)} differing cases, first: {mismatches[:3]!r}"
+    taken = sum(1 for *_, took in rows if took)
+    assert taken >= 100, taken
 
 
 def test_direct_output_is_identical_to_sqlalchemys(differential: dict[str, Any]) -> None:
@@ -837,7 +861,9 @@ def ddl_upgrade() -> None:
                     sa.Column("email", sa.String(80), nullable=False, server_default="none@example.com"))
     op.add_column("account", sa.Column("age", sa.Integer, server_default=sa.text("0")))
     op.create_index("ix_account_email", "account", ["email"], unique=True)
-    op.create_table("Odd Table", sa.Column("select", sa.Text))
+    odd = op.create_table("Odd Table", sa.Column("select", sa.Text))  # kept: a real Table is built
+    assert isinstance(odd, sa.Table) and odd.c.select.table is odd
+    op.bulk_insert(odd, [{"select": "kept"}])
     op.add_column("Odd Table", sa.Column("x", sa.Integer))
     op.create_index("Odd Index", "Odd Table", ["select", "x"])
 
@@ -904,7 +930,9 @@ def test_without_listeners_the_same_run_goes_direct(tmp_path: Path, monkeypatch:
         runner.run(ddl_upgrade)
     finally:
         runner.close()
-    assert [h for r in counted for h in r.hits] == ["create_table", "add_column", "create_index"] * 2
+    # the first create_table's result is thrown away: no Table built; the second is kept
+    assert [h for r in counted for h in r.hits] == ["create_table_from_columns", "add_column", "create_index",
+                                                    "create_table", "add_column", "create_index"]
     master, _ = schema_of(url)
     sql = {row[1]: row[3] for row in master}
     assert sql["account"] == ("CREATE TABLE account (\n\tid INTEGER NOT NULL, \n\temail VARCHAR(80) DEFAULT "

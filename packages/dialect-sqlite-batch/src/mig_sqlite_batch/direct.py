@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDDLCompiler
 from mig.ddl.direct import DirectDDL
 
 if TYPE_CHECKING:
-    from sqlalchemy import Column, Table
+    from sqlalchemy import Column
 
 _QUOTED_OR_PARENTHESISED = re.compile(r"""^\s*[\'\"\(]""")
 _HAS_NON_WORD = re.compile(r".*\W.*")
@@ -28,7 +28,7 @@ class SqliteDirectDDL(DirectDDL):
 
     ddl_compiler = SQLiteDDLCompiler
 
-    def column_spec(self, column: Column[Any], table: Table | None) -> str | None:
+    def column_spec(self, column: Column[Any]) -> str | None:
         spec = f"{self.quote(column.name)} {self.type_sql(column.type, type_expression=column)}"
         default = self.default_sql(column)
         if default is not None:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Column, Table
     from sqlalchemy.engine import Dialect
 
-__all__ = ["DirectDDL", "plain_column"]
+__all__ = ["DirectDDL", "attach_listeners", "plain_column"]
 
 
 def _overridden(cls: type, dialect_name: str, own: Any = None) -> bool:
@@ -150,7 +150,7 @@ class DirectDDL:
             return str(literal(arg))
         return str(arg.text)
 
-    def column_spec(self, column: Column[Any], table: Table | None) -> str | None:
+    def column_spec(self, column: Column[Any]) -> str | None:
         """``get_column_specification`` of a plain column (base compiler's rules).
 
         ``None`` for a commented column where the dialect keeps comments (the
@@ -189,6 +189,36 @@ class DirectDDL:
                 or "dialect_options" in table.__dict__):
             return None  # an explicit PrimaryKeyConstraint decides its own columns and order
         columns = list(table.columns)
+        return self._create_table_sql(table.name, columns, if_not_exists)
+
+    def create_table_from_columns(self, name: str, items: Sequence[Any], *,
+                                  if_not_exists: bool = False) -> str | None:
+        """``CREATE TABLE`` straight from an operation's items, without building a ``Table``.
+
+        For a caller that throws the ``Table`` away; only when building it
+        could neither change the statement nor be seen: every item a plain
+        ``Column`` not yet on a table, no type that attaches itself to the
+        table (``Enum``, ``Boolean``, type decorators), no two columns with one
+        name or key, and no listener for SQLAlchemy's attach events.
+        """
+        from sqlalchemy import Column
+        from sqlalchemy.sql.base import SchemaEventTarget
+
+        if not items or not isinstance(name, str):
+            return None
+        names: set[str] = set()
+        keys: set[str] = set()
+        for item in items:
+            if (type(item) is not Column or item.table is not None or not isinstance(item.name, str)
+                    or isinstance(item.type, SchemaEventTarget)):
+                return None
+            names.add(item.name)
+            keys.add(item.key)
+        if len(names) != len(items) or len(keys) != len(items) or attach_listeners():
+            return None
+        return self._create_table_sql(name, list(items), if_not_exists)
+
+    def _create_table_sql(self, name: str, columns: list[Any], if_not_exists: bool) -> str | None:
         if not columns:
             return None
         pk_columns = [c for c in columns if c.primary_key]
@@ -199,7 +229,7 @@ class DirectDDL:
             for column in columns:
                 if not plain_column(column):
                     return None
-                spec = self.column_spec(column, table)
+                spec = self.column_spec(column)
                 if spec is None:
                     return None
                 specs.append(spec)
@@ -209,12 +239,12 @@ class DirectDDL:
             specs.append(self.primary_key_sql(pk_columns))
         exists = "IF NOT EXISTS " if if_not_exists else ""
         body = ", \n\t".join(specs)
-        return f"\nCREATE TABLE {exists}{self.table_name(table.name)} (\n\t{body}\n){self.table_suffix(table)}\n\n"
+        return f"\nCREATE TABLE {exists}{self.table_name(name)} (\n\t{body}\n){self.table_suffix()}\n\n"
 
     def primary_key_sql(self, columns: Sequence[Column[Any]]) -> str:
         return "PRIMARY KEY (" + ", ".join(self.quote(c.name) for c in columns) + ")"
 
-    def table_suffix(self, table: Table) -> str:
+    def table_suffix(self) -> str:
         """What the compiler's ``post_create_table`` adds for a table without options."""
         return ""
 
@@ -223,7 +253,7 @@ class DirectDDL:
         if column.primary_key or not plain_column(column):
             return None
         try:
-            spec = self.column_spec(column, None)
+            spec = self.column_spec(column)
         except CompileError:
             return None  # let the compiler raise it
         if spec is None:
@@ -241,3 +271,24 @@ class DirectDDL:
         cols = ", ".join(self.quote(c) for c in columns)
         return f"{head}{exists}{index_name} ON {self.table_name(table_name)} ({cols})"
 
+
+
+def attach_listeners() -> bool:
+    """Whether anything listens to tables, columns or primary keys being attached.
+
+    SQLAlchemy's own naming-convention listener does not count. Read from
+    SQLAlchemy's event registry; if that cannot be read, assume listeners.
+    """
+    try:
+        from sqlalchemy import Column, PrimaryKeyConstraint, Table
+        from sqlalchemy.sql import naming
+
+        own = getattr(naming, "_constraint_name", None)
+        for cls in (Table, Column, PrimaryKeyConstraint):
+            for event in ("before_parent_attach", "after_parent_attach"):
+                for fn in getattr(cls.dispatch, event)._clslevel.get(cls, ()):
+                    if fn is not own:
+                        return True
+    except Exception:
+        return True
+    return False

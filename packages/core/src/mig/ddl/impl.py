@@ -171,26 +171,30 @@ class DialectImpl:
         if connection is None:
             raise OperationError("no connection: configure the migration context with connection=...")
         if self._straight_to_driver(connection):
-            cursor = self._cursor
-            driver = connection.connection.driver_connection
-            if cursor is None or self._cursor_owner is not driver:
-                assert driver is not None
-                cursor = self._cursor = driver.cursor()
-                self._cursor_owner = driver
-            try:
-                if params is None:
-                    cursor.execute(sql)
-                else:
-                    cursor.execute(sql, params)
-            except self.dialect.loaded_dbapi.Error as exc:
-                from sqlalchemy.exc import DBAPIError
-
-                raise DBAPIError.instance(sql, params, exc, self.dialect.loaded_dbapi.Error,
-                                          dialect=self.dialect) from exc
-            return cursor
+            return self._on_cursor(connection, sql, params)
         if params is None:
             return connection.exec_driver_sql(sql)
         return connection.exec_driver_sql(sql, params)
+
+    def _on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
+        """Run a statement on the DBAPI cursor (the caller checked :meth:`_straight_to_driver`)."""
+        cursor = self._cursor
+        driver = connection.connection.driver_connection
+        if cursor is None or self._cursor_owner is not driver:
+            assert driver is not None
+            cursor = self._cursor = driver.cursor()
+            self._cursor_owner = driver
+        try:
+            if params is None:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, params)
+        except self.dialect.loaded_dbapi.Error as exc:
+            from sqlalchemy.exc import DBAPIError
+
+            raise DBAPIError.instance(sql, params, exc, self.dialect.loaded_dbapi.Error,
+                                      dialect=self.dialect) from exc
+        return cursor
 
     _cursor: Any = None
     _cursor_owner: Any = None
@@ -225,12 +229,18 @@ class DialectImpl:
             return None
         return found
 
+    #: Set by ``Operations.create_table`` while the script that called it throws the result
+    #: away (:mod:`mig.operations.callsite`): :meth:`create_table` may then skip building the
+    #: ``Table`` it would return, when the statement needs none (direct DDL).
+    table_result_unused: bool = False
+
     def _run_direct(self, sql: str) -> None:
         """Write (offline) or execute (online, on the cursor) a statement from :meth:`_direct`."""
         if self.as_sql:
             self.emit(_tidy(sql))
         else:
-            self.execute_driver_sql(sql)
+            assert self.connection is not None  # _direct() gives no renderer online without one
+            self._on_cursor(self.connection, sql)
 
     # -- naming conventions -------------------------------------------------------------
 
@@ -309,9 +319,15 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import table
 
+        direct = self._direct() if not op.kw else None
+        if direct is not None and self.table_result_unused and op.schema is None:
+            sql = direct.create_table_from_columns(op.table_name, op.columns,
+                                                   if_not_exists=bool(op.if_not_exists))
+            if sql is not None:
+                self._run_direct(sql)
+                return None
         tbl = table(op.table_name, *op.columns, schema=op.schema, metadata=self.new_metadata(),
                     **dict(op.kw))
-        direct = self._direct() if not op.kw else None
         sql = direct.create_table(tbl, if_not_exists=bool(op.if_not_exists)) if direct is not None else None
         if sql is not None:
             self._run_direct(sql)
