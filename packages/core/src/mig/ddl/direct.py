@@ -65,9 +65,7 @@ def plain_column(column: Any) -> bool:
     identity clause, dialect option, or server default other than a string or
     a simple ``text()``.
     """
-    from sqlalchemy import Column
-
-    if type(column) is not Column:
+    if type(column) is not _column_classes()[0]:
         return False
     if (column.system or column.constraints or column.foreign_keys or column.computed is not None
             or column.identity is not None or column.index or column.unique):
@@ -81,11 +79,25 @@ def plain_column(column: Any) -> bool:
 _TEXT_UNSAFE = re.compile(r"[:\\%]")
 
 
+_CLASSES: tuple[Any, ...] = ()
+
+
+def _column_classes() -> tuple[Any, ...]:
+    """``(Column, SchemaEventTarget, DefaultClause, TextClause)``, imported once."""
+    global _CLASSES
+    if not _CLASSES:
+        from sqlalchemy import Column
+        from sqlalchemy.schema import DefaultClause
+        from sqlalchemy.sql.base import SchemaEventTarget
+        from sqlalchemy.sql.elements import TextClause
+
+        _CLASSES = (Column, SchemaEventTarget, DefaultClause, TextClause)
+    return _CLASSES
+
+
 def _plain_default(default: Any) -> Any:
     """The ``str`` or ``TextClause`` argument of a plain ``DefaultClause``, else ``None``."""
-    from sqlalchemy.schema import DefaultClause
-    from sqlalchemy.sql.elements import TextClause
-
+    _, _, DefaultClause, TextClause = _column_classes()
     if type(default) is not DefaultClause or default.for_update:
         return None
     arg = default.arg
@@ -201,9 +213,7 @@ class DirectDDL:
         table (``Enum``, ``Boolean``, type decorators), no two columns with one
         name or key, and no listener for SQLAlchemy's attach events.
         """
-        from sqlalchemy import Column
-        from sqlalchemy.sql.base import SchemaEventTarget
-
+        Column, SchemaEventTarget, _, _ = _column_classes()
         if not items or not isinstance(name, str):
             return None
         names: set[str] = set()

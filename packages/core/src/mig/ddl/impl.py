@@ -315,10 +315,6 @@ class DialectImpl:
 
     def create_table(self, op: CreateTableOp) -> Any:
         """``CREATE TABLE``, then its indexes and (where not inline) its comments; returns the ``Table``."""
-        from sqlalchemy.schema import CreateIndex, CreateTable, SetColumnComment, SetTableComment
-
-        from mig.ddl.schemaobj import table
-
         direct = self._direct() if not op.kw else None
         if direct is not None and self.table_result_unused and op.schema is None:
             sql = direct.create_table_from_columns(op.table_name, op.columns,
@@ -326,6 +322,10 @@ class DialectImpl:
             if sql is not None:
                 self._run_direct(sql)
                 return None
+        from sqlalchemy.schema import CreateIndex, CreateTable, SetColumnComment, SetTableComment
+
+        from mig.ddl.schemaobj import table
+
         tbl = table(op.table_name, *op.columns, schema=op.schema, metadata=self.new_metadata(),
                     **dict(op.kw))
         sql = direct.create_table(tbl, if_not_exists=bool(op.if_not_exists)) if direct is not None else None
@@ -360,17 +360,17 @@ class DialectImpl:
 
     def add_column(self, op: AddColumnOp) -> None:
         """``ADD COLUMN``, then the column's foreign keys, index and comment as separate statements."""
-        from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
-
-        from mig.ddl.constructs import AddColumn
-        from mig.ddl.schemaobj import own, stub_table
-
         if op.schema is None and not op.if_not_exists:
             direct = self._direct()
             sql = direct.add_column(op.table_name, op.column) if direct is not None else None
             if sql is not None:
                 self._run_direct(sql)
                 return
+        from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
+
+        from mig.ddl.constructs import AddColumn
+        from mig.ddl.schemaobj import own, stub_table
+
         tbl = stub_table(op.table_name, op.schema, self.new_metadata())
         column = own(op.column)
         tbl.append_column(column, replace_existing=True)
@@ -437,10 +437,6 @@ class DialectImpl:
             self.execute(c.ColumnName(name, op.column_name, op.new_column_name, schema, **existing))
 
     def create_index(self, op: CreateIndexOp) -> None:
-        from sqlalchemy.schema import CreateIndex
-
-        from mig.ddl.schemaobj import index
-
         if op.schema is None and not op.kw and op.table_name:
             direct = self._direct()
             sql = (direct.create_index(op.index_name, op.table_name, op.columns, unique=bool(op.unique),
@@ -449,6 +445,10 @@ class DialectImpl:
             if sql is not None:
                 self._run_direct(sql)
                 return
+        from sqlalchemy.schema import CreateIndex
+
+        from mig.ddl.schemaobj import index
+
         idx = index(op.index_name, op.table_name, op.columns, schema=op.schema, unique=op.unique,
                     metadata=self.new_metadata(), **dict(op.kw))
         self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
