@@ -8,7 +8,6 @@ import (finders, path resolution, spec objects).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from importlib.machinery import SourceFileLoader
@@ -83,8 +82,10 @@ def load_script_module(script: Any, caches: CodeCaches | None = None) -> ModuleT
     except Exception as exc:
         sys.modules.pop(name, None)
         raise ScriptError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc
-    with contextlib.suppress(AttributeError):  # a frozen or slotted script object
+    try:
         script._mig_module = module
+    except AttributeError:  # a frozen or slotted script object: not cached
+        return module
     return module
 
 

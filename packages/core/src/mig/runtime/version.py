@@ -159,7 +159,15 @@ class VersionTable:
         if self.impl.as_sql:
             self._offline("update", {"new": new, "old": old})
             return
-        result = self._run("update", self._update, {"new": new, "old": old})
+        sql, order = self._online("update", self._update)
+        params: Any
+        if order == ("new", "old"):
+            params = (new, old)
+        elif order is None:
+            params = {"new": new, "old": old}
+        else:
+            params = tuple(new if name == "new" else old for name in order)
+        result = self.impl.execute_driver_sql(sql, params)
         rowcount = getattr(result, "rowcount", None)
         if rowcount != 1 and rowcount != -1 and rowcount is not None:
             self._check(result, f"update version row {old!r} to {new!r}")
