@@ -25,28 +25,37 @@ from mig.testing.project import MigrationRunner
 def _statement() -> list[bool]:
     seen: list[bool] = []
 
-    def call() -> bool:
-        flag = result_discarded(1)  # does the code that called call() keep its result?
+    def call(*_: Any) -> bool:
+        flag = result_discarded(1, "call")  # does the code that called call() keep its result?
         seen.append(flag)
         return flag
 
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.call = call  # type: ignore[attr-defined]
+
     call()                        # a statement: thrown away
+    holder.call(1,
+                2)                # a method-style call over two lines: thrown away
     kept = call()                 # assigned
     print(call())                 # an argument
     [call()]                      # an element of a list that is itself thrown away
     if call():                    # a condition
         pass
+    any(map(call, [1, 2]))        # called from C code that uses the results
     _ = kept
     return seen
 
 
 def test_result_discarded_tells_a_statement_from_every_use() -> None:
     seen = _statement()
-    assert seen == [True, False, False, False, False]
+    assert seen == [True, True, False, False, False, False, False, False]
 
 
 def test_result_discarded_is_false_when_the_frame_is_missing() -> None:
-    assert result_discarded(10_000) is False
+    assert result_discarded(10_000, "x") is False
 
 
 def _master(url: str) -> dict[str, str]:

@@ -88,7 +88,7 @@ class Operations:
         operation = _ops.CreateTableOp(table_name, tuple(columns), schema=schema,
                                        if_not_exists=if_not_exists, kw=kw)
         impl = self.impl
-        if impl.direct_ddl is not None and result_discarded(1):
+        if impl.direct_ddl is not None and result_discarded(1, "create_table"):
             impl.table_result_unused = True
             try:
                 return self.invoke(operation)
