@@ -6,19 +6,17 @@
 scripts call ``op.create_table(...)`` as a statement and throw the result
 away; there mig need not build it.
 
-On CPython 3.11 and later the caller's code says so exactly: the call's
+On CPython 3.11 and later the caller's bytecode says so exactly: the call's
 instruction is followed (after its inline caches) by ``POP_TOP``, and the
-source span of that call (``co_positions``) is the call of the operation
-itself, ``<anything>.create_table(...)``, not an outer call such as
-``any(map(op.create_table, names))`` whose C code would use the results.
+call is the operation's own: an attribute load of its name starts where the
+call starts (``co_positions``), as in ``op.create_table(...)``, unlike
+``any(map(op.create_table, names))``, where C code would use the results.
 Anything else (an assignment, an argument, a ``return``, another
-interpreter or version, a frame or source that cannot be read) counts as
-"kept".
+interpreter or version, a frame that cannot be read) counts as "kept".
 """
 
 from __future__ import annotations
 
-import re
 import sys
 
 __all__ = ["result_discarded"]
@@ -27,17 +25,17 @@ _CHECKED = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[
 
 if _CHECKED:
     import dis
-    import itertools
-    import linecache
 
     _POP_TOP = dis.opmap["POP_TOP"]
     _CACHE = dis.opmap.get("CACHE", 0)
-
-_CALLS: dict[str, re.Pattern[str]] = {}
+    _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
+    _LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)  # 3.11 only
+    _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
+    _ATTR_SHIFT = 1 if sys.version_info >= (3, 12) else 0  # 3.12+: LOAD_ATTR's oparg is namei << 1
 
 
 def result_discarded(depth: int, name: str) -> bool:
-    """Whether the frame ``depth`` levels above the caller calls ``…name(...)`` and drops the result.
+    """Whether the frame ``depth`` levels above the caller calls ``<obj>.<name>(...)`` and drops the result.
 
     ``result_discarded(1, "create_table")`` inside ``Operations.create_table``
     asks about the script line that called ``op.create_table``. ``False``
@@ -58,14 +56,30 @@ def result_discarded(depth: int, name: str) -> bool:
         i += 2
     if i >= end or raw[i] != _POP_TOP:
         return False
-    try:
-        line, _, column, _ = next(itertools.islice(code.co_positions(), last // 2, None))
-    except StopIteration:
+    return _calls_attribute(code, last, name)
+
+
+def _calls_attribute(code: object, call: int, name: str) -> bool:
+    """Whether an attribute load of ``name`` before offset ``call`` starts where that call starts."""
+    raw: bytes = code.co_code  # type: ignore[attr-defined]
+    names: tuple[str, ...] = code.co_names  # type: ignore[attr-defined]
+    positions = list(code.co_positions())  # type: ignore[attr-defined]
+    if call // 2 >= len(positions):
         return False
-    if line is None or column is None:
+    start = positions[call // 2][:1] + positions[call // 2][2:3]
+    if start[0] is None:
         return False
-    text = linecache.getline(code.co_filename, line, frame.f_globals)
-    pattern = _CALLS.get(name)
-    if pattern is None:
-        pattern = _CALLS[name] = re.compile(rf"[\w.\s]*\b{re.escape(name)}\s*\(")
-    return pattern.match(text, column) is not None
+    ext = 0
+    for offset in range(0, call, 2):
+        op, arg = raw[offset], raw[offset + 1]
+        if op == _EXTENDED_ARG:
+            ext = (ext | arg) << 8
+            continue
+        oparg, ext = ext | arg, 0
+        if op in (_LOAD_METHOD, _LOAD_ATTR):
+            index = oparg >> _ATTR_SHIFT if op == _LOAD_ATTR else oparg
+            if index < len(names) and names[index] == name:
+                pos = positions[offset // 2]
+                if (pos[0], pos[2]) == start:
+                    return True
+    return False
