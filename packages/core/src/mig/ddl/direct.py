@@ -283,22 +283,30 @@ class DirectDDL:
 
 
 
+_ATTACH_LISTS: list[tuple[Any, type]] | None = None
+
+
 def attach_listeners() -> bool:
     """Whether anything listens to tables, columns or primary keys being attached.
 
     SQLAlchemy's own naming-convention listener does not count. Read from
     SQLAlchemy's event registry; if that cannot be read, assume listeners.
     """
+    global _ATTACH_LISTS
     try:
-        from sqlalchemy import Column, PrimaryKeyConstraint, Table
         from sqlalchemy.sql import naming
 
+        if _ATTACH_LISTS is None:
+            from sqlalchemy import Column, PrimaryKeyConstraint, Table
+
+            _ATTACH_LISTS = [(getattr(cls.dispatch, event)._clslevel, cls)
+                             for cls in (Table, Column, PrimaryKeyConstraint)
+                             for event in ("before_parent_attach", "after_parent_attach")]
         own = getattr(naming, "_constraint_name", None)
-        for cls in (Table, Column, PrimaryKeyConstraint):
-            for event in ("before_parent_attach", "after_parent_attach"):
-                for fn in getattr(cls.dispatch, event)._clslevel.get(cls, ()):
-                    if fn is not own:
-                        return True
+        for registry, cls in _ATTACH_LISTS:
+            listeners = registry.get(cls)
+            if listeners and any(fn is not own for fn in listeners):
+                return True
     except Exception:
         return True
     return False

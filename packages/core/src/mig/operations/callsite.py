@@ -63,23 +63,19 @@ def _calls_attribute(code: object, call: int, name: str) -> bool:
     """Whether an attribute load of ``name`` before offset ``call`` starts where that call starts."""
     raw: bytes = code.co_code  # type: ignore[attr-defined]
     names: tuple[str, ...] = code.co_names  # type: ignore[attr-defined]
-    positions = list(code.co_positions())  # type: ignore[attr-defined]
-    if call // 2 >= len(positions):
-        return False
-    start = positions[call // 2][:1] + positions[call // 2][2:3]
-    if start[0] is None:
-        return False
+    loads: list[tuple[int | None, int | None]] = []  # where each load of ``name`` starts
     ext = 0
-    for offset in range(0, call, 2):
-        op, arg = raw[offset], raw[offset + 1]
+    positions = code.co_positions()  # type: ignore[attr-defined]
+    for offset, pos in zip(range(0, call + 2, 2), positions, strict=False):
+        if offset == call:
+            return (pos[0], pos[2]) in loads if pos[0] is not None else False
+        op = raw[offset]
         if op == _EXTENDED_ARG:
-            ext = (ext | arg) << 8
+            ext = (ext | raw[offset + 1]) << 8
             continue
-        oparg, ext = ext | arg, 0
+        oparg, ext = ext | raw[offset + 1], 0
         if op in (_LOAD_METHOD, _LOAD_ATTR):
             index = oparg >> _ATTR_SHIFT if op == _LOAD_ATTR else oparg
             if index < len(names) and names[index] == name:
-                pos = positions[offset // 2]
-                if (pos[0], pos[2]) == start:
-                    return True
+                loads.append((pos[0], pos[2]))
     return False
