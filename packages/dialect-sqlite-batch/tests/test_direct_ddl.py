@@ -879,6 +879,17 @@ EXPECTED_DDL = [
 ]
 
 
+def _run_ddl_upgrade(tmp_path: Path, engine: sa.Engine) -> EngineRunner:
+    """Run ``ddl_upgrade`` through ``engine`` (then dispose of it); returns the runner."""
+    runner = EngineRunner(tmp_path / "p", engine)
+    try:
+        runner.run(ddl_upgrade)
+    finally:
+        runner.close()
+        engine.dispose()
+    return runner
+
+
 def _ddl(statements: list[str]) -> list[str]:
     return [s for s in statements if s.lstrip().startswith(("CREATE", "ALTER"))]
 
@@ -891,12 +902,7 @@ def test_before_cursor_execute_listener_sees_every_ddl_statement(tmp_path: Path)
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)
 
-    runner = EngineRunner(tmp_path / "p", engine)
-    try:
-        runner.run(ddl_upgrade)
-    finally:
-        runner.close()
-        engine.dispose()
+    runner = _run_ddl_upgrade(tmp_path, engine)
     ddl = _ddl(seen)
     assert [s for s in ddl if "mig_version" not in s] == EXPECTED_DDL
     assert runner.heads() == ("0001",)
@@ -905,12 +911,7 @@ def test_before_cursor_execute_listener_sees_every_ddl_statement(tmp_path: Path)
 def test_echo_logs_every_ddl_statement(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'echo.db'}", poolclass=sa.pool.NullPool, echo=True)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
-    runner = EngineRunner(tmp_path / "p", engine)
-    try:
-        runner.run(ddl_upgrade)
-    finally:
-        runner.close()
-        engine.dispose()
+    _run_ddl_upgrade(tmp_path, engine)
     logged = _ddl([r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy.engine")])
     assert [s for s in logged if "mig_version" not in s] == EXPECTED_DDL
 

@@ -280,17 +280,24 @@ def pg_constraint_ops(parent: str, child: str) -> Callable[[], None]:
 
 
 @pytest.mark.postgresql
-def test_postgresql_unnamed_constraints_get_conventional_names(tmp_path: Path, pg_url: str) -> None:
+@pytest.mark.parametrize("with_convention", [True, False], ids=["convention", "database-chosen"])
+def test_postgresql_unnamed_constraint_names(tmp_path: Path, pg_url: str, with_convention: bool) -> None:
+    """With target_metadata's convention the names follow it; without, PostgreSQL chooses them."""
     parent, child = servers.unique_name("par"), servers.unique_name("chi")
-    runner = runner_for(tmp_path, pg_url, CONVENTION)
+    runner = runner_for(tmp_path, pg_url, CONVENTION if with_convention else None)
     runner.run(pg_constraint_ops(parent, child))
     runner.close()
     got = Reflected(pg_url, child)
-    assert got.pk == f"pk_{child}"
-    assert got.uniques == sorted([(f"uq_{child}_email", ("email",)), (f"{child}_explicit", ("code",))])
-    assert got.fks == [(f"fk_{child}_parent_id_{parent}", ("parent_id",), parent)]
-    assert got.checks == [f"ck_{child}"]
-    assert Reflected(pg_url, parent).pk == f"pk_{parent}"
+    if with_convention:
+        want = (f"pk_{child}", f"uq_{child}_email", f"fk_{child}_parent_id_{parent}", f"ck_{child}")
+    else:
+        want = (f"{child}_pkey", f"{child}_email_key", f"{child}_parent_id_fkey", f"{child}_age_check")
+    assert got.pk == want[0]
+    assert got.uniques == sorted([(want[1], ("email",)), (f"{child}_explicit", ("code",))])
+    assert got.fks == [(want[2], ("parent_id",), parent)]
+    assert got.checks == [want[3]]
+    if with_convention:
+        assert Reflected(pg_url, parent).pk == f"pk_{parent}"
 
 
 @pytest.mark.postgresql
@@ -338,19 +345,6 @@ def test_offline_postgresql_unnamed_create_index(tmp_path: Path) -> None:
     sql = sqlite_runner.sql()
     sqlite_runner.close()
     assert "CREATE INDEX idx_t_a ON t (a);" in sql
-
-
-@pytest.mark.postgresql
-def test_postgresql_without_target_metadata_the_database_names_them(tmp_path: Path, pg_url: str) -> None:
-    parent, child = servers.unique_name("par"), servers.unique_name("chi")
-    runner = runner_for(tmp_path, pg_url, None)
-    runner.run(pg_constraint_ops(parent, child))
-    runner.close()
-    got = Reflected(pg_url, child)
-    assert got.pk == f"{child}_pkey"
-    assert got.uniques == sorted([(f"{child}_email_key", ("email",)), (f"{child}_explicit", ("code",))])
-    assert got.fks == [(f"{child}_parent_id_fkey", ("parent_id",), parent)]
-    assert got.checks == [f"{child}_age_check"]
 
 
 @pytest.mark.postgresql
