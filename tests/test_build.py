@@ -47,3 +47,10 @@ def test_all_packages_build_six_wheels(tmp_path):
             requires = [line for line in wheel.read(metadata).decode().splitlines()
                         if line.startswith("Requires-Dist: mig-core")]
             assert requires and any(">=" in r and "<" in r for r in requires), (dist, requires)
+    with zipfile.ZipFile(wheels["mig_core"]) as wheel:
+        metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = wheel.read(metadata).decode().splitlines()
+    # mig.testing runs under pytest: `pip install "mig-core[testing]"` brings it
+    assert "Provides-Extra: testing" in lines
+    assert any(line.startswith("Requires-Dist: pytest") and 'extra == "testing"' in line for line in lines), lines
+    assert not any(line.startswith("Requires-Dist: pytest") and "extra" not in line for line in lines)
