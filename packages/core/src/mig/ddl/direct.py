@@ -282,7 +282,6 @@ class DirectDDL:
         return f"{head}{exists}{index_name} ON {self.table_name(table_name)} ({cols})"
 
 
-
 _ATTACH_LISTS: list[tuple[Any, type]] | None = None
 
 
