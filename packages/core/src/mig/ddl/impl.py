@@ -85,7 +85,10 @@ class DialectImpl:
 
     def run(self, operation: Operation) -> Any:
         """Carry out one operation; returns what the operation's method returns."""
-        handler = self._handler_for(type(operation))
+        op_type = type(operation)
+        handler = type(self).__dict__.get("_dispatch_cache", _NO_CACHE).get(op_type)
+        if handler is None:
+            handler = self._handler_for(op_type)
         return handler(self, operation)
 
     @classmethod
@@ -642,6 +645,7 @@ def _plain_write(sql: str) -> bool:
 
 
 _UNSET: Any = object()
+_NO_CACHE: dict[type, Any] = {}
 
 
 def _tidy(sql: str) -> str:

@@ -80,9 +80,9 @@ def plan_upgrade(rmap: RevisionMap, current: Iterable[str], target: str) -> list
     steps: list[Step] = []
     for rev in rmap.sort(needed, up=True):
         script = rmap.script(rev)
-        after = (rows - set(script.parents)) | {rev}
-        steps.append(Step(script, "upgrade", rows, frozenset(after)))
-        rows = frozenset(after)
+        after = rows.difference(script.parents).union((rev,))
+        steps.append(Step(script, "upgrade", rows, after))
+        rows = after
     return steps
 
 

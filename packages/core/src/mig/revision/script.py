@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mig.revision.parse import create_date_of, message_of
 
@@ -77,6 +77,8 @@ class Script:
         self._path: Path | None = None
         #: ``(st_mtime_ns, st_size)`` of the file when the graph was read (the run loads that version).
         self._stat: tuple[int, int] | None = None
+        #: The module once a run has loaded the script (:mod:`mig.runtime.loader`).
+        self._mig_module: Any = None
         self.longdoc = doc
         self.declared_branch_labels = declared_branch_labels
         self.depends_on = depends_on

@@ -264,7 +264,10 @@ class MigrationContext:
                     if script is not None:
                         fn = self._script_function(script, direction == "upgrade")
                         try:
-                            fn(**kw)
+                            if kw:
+                                fn(**kw)
+                            else:
+                                fn()
                         except MigrationFailedError:
                             raise
                         except Exception as exc:
