@@ -219,8 +219,7 @@ class DirectDDL:
         names: set[str] = set()
         keys: set[str] = set()
         for item in items:
-            if (type(item) is not Column or item.table is not None or not isinstance(item.name, str)
-                    or isinstance(item.type, SchemaEventTarget)):
+            if type(item) is not Column or item.table is not None or isinstance(item.type, SchemaEventTarget):
                 return None
             names.add(item.name)
             keys.add(item.key)
@@ -237,7 +236,7 @@ class DirectDDL:
         specs = []
         try:
             for column in columns:
-                if not plain_column(column):
+                if not plain_column(column) or not isinstance(column.name, str):
                     return None
                 spec = self.column_spec(column)
                 if spec is None:
