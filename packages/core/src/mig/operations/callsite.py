@@ -23,15 +23,21 @@ __all__ = ["result_discarded"]
 
 _CHECKED = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] < (3, 15)
 
-if _CHECKED:
-    import dis
+#: 3.12+: LOAD_ATTR's oparg is namei << 1 (the low bit asks for a method).
+_ATTR_SHIFT = 1 if sys.version_info >= (3, 12) else 0
+# Opcodes, read from ``opcode`` on first use (not at import: runs that never ask pay nothing).
+_POP_TOP = _CACHE = _EXTENDED_ARG = _LOAD_METHOD = _LOAD_ATTR = -1
 
-    _POP_TOP = dis.opmap["POP_TOP"]
-    _CACHE = dis.opmap.get("CACHE", 0)
-    _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
-    _LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)  # 3.11 only
-    _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
-    _ATTR_SHIFT = 1 if sys.version_info >= (3, 12) else 0  # 3.12+: LOAD_ATTR's oparg is namei << 1
+
+def _load_opcodes() -> None:
+    global _POP_TOP, _CACHE, _EXTENDED_ARG, _LOAD_METHOD, _LOAD_ATTR
+    import opcode
+
+    _CACHE = opcode.opmap.get("CACHE", 0)
+    _EXTENDED_ARG = opcode.opmap["EXTENDED_ARG"]
+    _LOAD_METHOD = opcode.opmap.get("LOAD_METHOD", -1)  # 3.11 only
+    _LOAD_ATTR = opcode.opmap["LOAD_ATTR"]
+    _POP_TOP = opcode.opmap["POP_TOP"]
 
 
 def result_discarded(depth: int, name: str) -> bool:
@@ -43,6 +49,8 @@ def result_discarded(depth: int, name: str) -> bool:
     """
     if not _CHECKED:
         return False
+    if _POP_TOP < 0:
+        _load_opcodes()
     try:
         frame = sys._getframe(depth + 1)
     except ValueError:
