@@ -74,16 +74,6 @@ class MySQLChangeColumn(AlterTable):
         self.spec = spec
 
 
-class MySQLRenameColumn(AlterTable):
-    """``ALTER TABLE t RENAME COLUMN old TO new`` (MySQL >= 8.0, MariaDB >= 10.5.2)."""
-
-    def __init__(self, table_name: str, column_name: str, new_column_name: str, *,
-                 schema: str | None = None) -> None:
-        super().__init__(table_name, schema)
-        self.column_name = column_name
-        self.new_column_name = new_column_name
-
-
 class MySQLAlterColumnDefault(AlterTable):
     """``ALTER TABLE t ALTER COLUMN c SET DEFAULT x`` or ``... DROP DEFAULT`` (``default=None``)."""
 
@@ -206,13 +196,6 @@ def _change(element: MySQLChangeColumn, compiler: Any, **kw: Any) -> str:
             f"{render_column_spec(compiler, element.spec)}")
 
 
-@compiles(MySQLRenameColumn)
-def _rename_column(element: MySQLRenameColumn, compiler: Any, **kw: Any) -> str:
-    prep = compiler.preparer
-    return (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
-            f"RENAME COLUMN {prep.quote(element.column_name)} TO {prep.quote(element.new_column_name)}")
-
-
 @compiles(MySQLAlterColumnDefault)
 def _alter_default(element: MySQLAlterColumnDefault, compiler: Any, **kw: Any) -> str:
     head = (f"ALTER TABLE {format_table_name(compiler, element.table_name, element.schema)} "
@@ -253,6 +236,6 @@ def _table_comment(element: MySQLTableComment, compiler: Any, **kw: Any) -> str:
 
 __all__ = [
     "ColumnSpec", "MySQLAlterColumnDefault", "MySQLChangeColumn", "MySQLDropConstraint",
-    "MySQLDropIndex", "MySQLModifyColumn", "MySQLRenameColumn", "MySQLRenameTable",
+    "MySQLDropIndex", "MySQLModifyColumn", "MySQLRenameTable",
     "MySQLTableComment", "RawSQL", "render_column_spec", "render_default",
 ]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.types import DateTime, to_instance
 
+from mig.ddl.constructs import ColumnName
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError, OfflineError, OperationError
 from mig_mysql import live
@@ -35,7 +36,6 @@ from mig_mysql.ddl import (
     MySQLDropConstraint,
     MySQLDropIndex,
     MySQLModifyColumn,
-    MySQLRenameColumn,
     MySQLRenameTable,
     MySQLTableComment,
 )
@@ -113,8 +113,7 @@ class MySQLImpl(DialectImpl):
         if not restate and (not default_change or self._can_set_default_alone(op.server_default)) \
                 and (new_name is None or self.supports_rename_column()):
             if new_name is not None:
-                self.execute(MySQLRenameColumn(op.table_name, op.column_name, new_name,
-                                               schema=op.schema))
+                self.execute(ColumnName(op.table_name, op.column_name, new_name, op.schema))
             if default_change:
                 self.execute(MySQLAlterColumnDefault(op.table_name, new_name or op.column_name,
                                                      op.server_default, schema=op.schema))
