@@ -50,14 +50,7 @@ def _split_range(script: Any, revision: str, sql: bool) -> tuple[str | None, tup
 
 def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
     """Apply revisions up to ``revision``; with ``sql``, write them as SQL (``A:B`` or, from base, ``B``)."""
-    script = _directory(config)
-    start_rev, starting, target = _split_range(script, revision, sql)
-
-    def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
-        return list(script.plan_upgrade(heads, target))
-
-    _run(config, script, plan, as_sql=sql, starting_heads=starting, starting_rev=start_rev,
-         destination_rev=target, tag=tag)
+    _move(config, revision, sql, tag, upgrade=True)
 
 
 def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
@@ -66,11 +59,17 @@ def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None 
         raise CommandError(
             f"downgrade --sql needs a range FROM:TO (e.g. `mig downgrade --sql head:{revision}`), "
             f"because offline mode cannot read the current revision from the database")
+    _move(config, revision, sql, tag, upgrade=False)
+
+
+def _move(config: Config, revision: str, sql: bool, tag: str | None, *, upgrade: bool) -> None:
+    """Plan from the database's heads towards ``revision`` (or the range's end) and run it."""
     script = _directory(config)
     start_rev, starting, target = _split_range(script, revision, sql)
+    planner = script.plan_upgrade if upgrade else script.plan_downgrade
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
-        return list(script.plan_downgrade(heads, target))
+        return list(planner(heads, target))
 
     _run(config, script, plan, as_sql=sql, starting_heads=starting, starting_rev=start_rev,
          destination_rev=target, tag=tag)
