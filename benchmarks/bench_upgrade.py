@@ -14,9 +14,10 @@ project and as a mig project whose scripts differ only in ``alembic`` ->
 
 Every measurement runs in a fresh interpreter with the libraries already
 imported, and times only the command (the import of SQLAlchemy, of its
-SQLite dialect and of each tool is start-up, measured by bench_startup.py:
-``import alembic.command`` imports all of Alembic's dialect modules, so mig's
-plugins are loaded before timing too). The offline part times
+SQLite dialect, of the ``sqlite3`` driver and of each tool is start-up,
+measured by bench_startup.py: ``import alembic.command`` imports all of
+Alembic's dialect modules, so mig's plugins and every mig module the command
+imports are loaded before timing too). The offline part times
 ``upgrade base:head --sql`` for both tools at a larger chain. The median of
 the rounds is reported; both tools run under the same
 ``PYTHONDONTWRITEBYTECODE`` setting, which is printed. A warm-up run per
@@ -24,13 +25,22 @@ tool comes first; it also fills mig's own code cache of the scripts, which
 mig keeps even under ``PYTHONDONTWRITEBYTECODE=1`` (run with
 ``MIG_NO_CACHE=1`` to measure mig without it).
 
+``--instructions`` counts instructions with valgrind's callgrind instead of
+timing: each child runs twice, with and without the command, and the
+difference is the command's count. Counts do not move with the machine's
+load (timings on a shared machine swing by a quarter), but they weigh every
+instruction alike: cache misses, which cost Python's interpreter more than
+SQLite, do not show, so the timed ratio against raw SQL is the higher one.
+
     uv run python benchmarks/bench_upgrade.py [--revisions 1000] [--sql-revisions 5000] [--rounds 9]
+                                              [--only online|sql] [--instructions] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -133,67 +143,109 @@ def generate(root: Path, revisions: int) -> dict[str, Path]:
 
 
 # Each measurement runs in a child interpreter: imports first (not timed), then the command.
-CHILD = r'''
+# With a fourth argument "setup" it stops just before the command (for --instructions).
+CHILD = r"""
 import io, os, sys, time
 tool, folder, what = sys.argv[1], sys.argv[2], sys.argv[3]
+setup_only = sys.argv[4:] == ["setup"]
 os.chdir(folder)
-db = os.path.join(folder, "bench.db")
+db = os.path.join(folder, "bench-setup.db" if setup_only else "bench.db")
 if os.path.exists(db):
     os.remove(db)
 url = "sqlite:///" + db
 import sqlalchemy
-import sqlalchemy.dialects.sqlite  # the dialect is an import for every tool: start-up, not timed
+import sqlalchemy.dialects.sqlite  # the dialect and the driver are imports for every tool:
+import sqlite3  # start-up, not timed (the raw script imports sqlite3 before its clock starts too)
 if tool == "raw":
-    import sqlite3
     sql = open(os.path.join(folder, "script.sql")).read()
-    start = time.perf_counter()
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.executescript(sql)
-    conn.close()
+
+    def run():
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.executescript(sql)
+        conn.close()
 elif tool == "raw-each":
-    import sqlite3
     text = "\n".join(line for line in open(os.path.join(folder, "script.sql")).read().splitlines()
                      if not line.startswith("--"))
     statements = [part.strip() for part in text.split(";\n\n") if part.strip()]
-    start = time.perf_counter()
-    conn = sqlite3.connect(db, isolation_level=None)
-    cursor = conn.cursor()
-    for statement in statements:
-        cursor.execute(statement)
-    conn.close()
-elif tool == "mig":
-    from mig import command
-    from mig.config import Config
-    import mig.runtime.environment, mig.runtime.migration, mig.operations, mig.revision.directory
-    from mig import plugins
-    plugins.dialect("sqlite").load()  # importing mig's plugins, as `import alembic.command` imports alembic.ddl
-    config = Config.load(cwd=folder)
-    config.options["url"] = url
-    config.output_buffer = io.StringIO()
-    start = time.perf_counter()
-    if what == "sql":
-        command.upgrade(config, "base:head", sql=True)
-    else:
-        command.upgrade(config, "head")
+
+    def run():
+        conn = sqlite3.connect(db, isolation_level=None)
+        cursor = conn.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        conn.close()
 else:
-    from alembic import command
-    from alembic.config import Config
-    config = Config(output_buffer=io.StringIO())
-    config.set_main_option("script_location", os.path.join(folder, "migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    start = time.perf_counter()
-    if what == "sql":
-        command.upgrade(config, "base:head", sql=True)
+    if tool == "mig":
+        from mig import command
+        from mig.config import Config
+        # every module of mig's that `upgrade` imports (as `import alembic.command` imports Alembic's)
+        import mig.runtime.environment, mig.runtime.migration, mig.operations, mig.revision.directory
+        import mig.command.run, mig.context, mig.ddl.constructs, mig.op, mig.revision.plan
+        import mig.runtime.codecache, mig.runtime.loader
+        from mig import plugins
+        plugins.dialect("sqlite").load()  # importing mig's plugins, as `import alembic.command` imports alembic.ddl
+        config = Config.load(cwd=folder)
+        config.options["url"] = url
+        config.output_buffer = io.StringIO()
     else:
-        command.upgrade(config, "head")
+        from alembic import command
+        from alembic.config import Config
+        config = Config(output_buffer=io.StringIO())
+        config.set_main_option("script_location", os.path.join(folder, "migrations"))
+        config.set_main_option("sqlalchemy.url", url)
+
+    def run():
+        if what == "sql":
+            command.upgrade(config, "base:head", sql=True)
+        else:
+            command.upgrade(config, "head")
+if setup_only:
+    sys.exit(0)
+start = time.perf_counter()
+run()
 print(time.perf_counter() - start)
-'''
+"""
 
 
 def measure(tool: str, folder: Path, what: str) -> float:
     out = subprocess.run([sys.executable, "-c", CHILD, tool, str(folder), what], check=True,
                          capture_output=True, text=True)
     return float(out.stdout.strip().splitlines()[-1])
+
+
+def count_instructions(tool: str, folder: Path, what: str) -> int:
+    """The instructions the command executes, counted by valgrind's callgrind (deterministic).
+
+    The child runs twice at once, with and without the command; the
+    difference is the command's own count. ``PYTHONHASHSEED=0`` keeps both
+    runs' start-up identical.
+    """
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    with tempfile.TemporaryDirectory() as tmp:
+        children = [
+            subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/{n}.out",
+                              sys.executable, "-c", CHILD, tool, str(folder), what, *extra],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+            for n, extra in enumerate(([], ["setup"]))
+        ]
+        totals = []
+        for child in children:
+            _, err = child.communicate()
+            found = re.search(r"Collected : (\d+)", err)
+            if child.returncode or found is None:
+                raise SystemExit(f"callgrind run of {tool} failed:\n{err[-2000:]}")
+            totals.append(int(found.group(1)))
+    return totals[0] - totals[1]
+
+
+def count(label: str, tools: dict[str, Path], what: str) -> dict[str, int]:
+    for tool, folder in tools.items():
+        measure(tool, folder, what)  # warm-up: OS cache and mig's code cache, as for timing
+    counts = {tool: count_instructions(tool, folder, what) for tool, folder in tools.items()}
+    print(f"{label} (instructions, callgrind)")
+    for tool, value in counts.items():
+        print(f"  {tool:8} {value / 1e6:10.1f} M")
+    return counts
 
 
 def raw_script(mig_folder: Path) -> str:
@@ -221,21 +273,32 @@ def check_result(folder: Path, revisions: int) -> None:
     assert version == [(_rev(revisions - 1),)], version
 
 
-def run(label: str, tools: dict[str, Path], what: str, rounds: int) -> dict[str, float]:
+def run(label: str, tools: dict[str, Path], what: str, rounds: int) -> dict[str, list[float]]:
+    """Time every tool ``rounds`` times, interleaved; prints the medians, returns every time.
+
+    Odd rounds run the tools in reverse order, so that neither of two
+    neighbours always goes first; a tool's time in round ``i`` is
+    ``times[tool][i]``.
+    """
     # Warm-up: OS cache, .pyc files where allowed, mig's own code cache (versions/__pycache__/
     # mig-code.cache, which mig keeps whatever PYTHONDONTWRITEBYTECODE says; MIG_NO_CACHE=1 turns it off).
     for tool, folder in tools.items():
         measure(tool, folder, what)
     times: dict[str, list[float]] = {tool: [] for tool in tools}
-    for _ in range(rounds):
-        for tool, folder in tools.items():
+    order = list(tools.items())
+    for round_ in range(rounds):
+        for tool, folder in (order if round_ % 2 == 0 else order[::-1]):
             times[tool].append(measure(tool, folder, what))
-    medians = {tool: statistics.median(values) for tool, values in times.items()}
     print(label)
-    for tool, value in medians.items():
-        print(f"  {tool:8} median {value * 1000:8.1f} ms  "
-              f"(min {min(times[tool]) * 1000:.1f}, max {max(times[tool]) * 1000:.1f})")
-    return medians
+    for tool, values in times.items():
+        print(f"  {tool:8} median {statistics.median(values) * 1000:8.1f} ms  "
+              f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})")
+    return times
+
+
+def paired(times: dict[str, list[float]], tool: str, baseline: str) -> float:
+    """The median over rounds of ``tool``'s time over ``baseline``'s, measured side by side."""
+    return statistics.median(a / b for a, b in zip(times[tool], times[baseline], strict=True))
 
 
 def main() -> int:
@@ -245,11 +308,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--only", choices=("online", "sql"), help="run only one of the two parts")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions with valgrind's callgrind instead of timing (slow, "
+                             "but the same on a busy machine)")
     ns = parser.parse_args()
     rounds = max(ns.rounds, 9)
     setting = os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"
     no_cache = os.environ.get("MIG_NO_CACHE") or "unset"
-    print(f"{rounds} interleaved rounds, PYTHONDONTWRITEBYTECODE={setting}, MIG_NO_CACHE={no_cache}, "
+    how = "instruction counts (callgrind)" if ns.instructions else f"{rounds} interleaved rounds"
+    print(f"{how}, PYTHONDONTWRITEBYTECODE={setting}, MIG_NO_CACHE={no_cache}, "
           f"Python {sys.version.split()[0]}")
     root = Path(tempfile.mkdtemp(prefix="mig-bench-upgrade-"))
     ok = True
@@ -258,9 +325,10 @@ def main() -> int:
             ns.revisions = 0
         online = generate(root / "online", ns.revisions) if ns.revisions else {}
         if online:
-            ok &= _online(root, online, ns.revisions, rounds)
+            ok &= (_online_instructions(root, online, ns.revisions) if ns.instructions
+                   else _online(root, online, ns.revisions, rounds))
         if ns.only != "online":
-            ok &= _offline(root, ns.sql_revisions, rounds)
+            ok &= _offline(root, ns.sql_revisions, rounds, ns.instructions)
     finally:
         if ns.keep:
             print(f"projects kept in {root}")
@@ -269,33 +337,57 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def _online(root: Path, online: dict[str, Path], revisions: int, rounds: int) -> bool:
+def _online_tools(root: Path, online: dict[str, Path], revisions: int) -> dict[str, Path]:
+    """The four contestants of the online part; mig's and Alembic's results are checked first."""
     raw_folder = root / "online" / "raw"
     raw_folder.mkdir()
     (raw_folder / "script.sql").write_text(raw_script(online["mig"]))
     for tool in ("mig", "alembic"):
         measure(tool, online[tool], "online")
         check_result(online[tool], revisions)
-    medians = run(f"upgrade head, {revisions} revisions, SQLite file",
-                  {"mig": online["mig"], "alembic": online["alembic"], "raw": raw_folder,
-                   "raw-each": raw_folder},
-                  "online", rounds)
+    return {"mig": online["mig"], "alembic": online["alembic"], "raw": raw_folder, "raw-each": raw_folder}
+
+
+def _online(root: Path, online: dict[str, Path], revisions: int, rounds: int) -> bool:
+    tools = _online_tools(root, online, revisions)
+    # mig and raw SQL run next to each other in every round: their per-round ratio is the target's.
+    times = run(f"upgrade head, {revisions} revisions, SQLite file",
+                {name: tools[name] for name in ("alembic", "raw-each", "raw", "mig")}, "online", rounds)
+    medians = {tool: statistics.median(values) for tool, values in times.items()}
     vs_alembic = medians["alembic"] / medians["mig"]
-    vs_raw = medians["mig"] / medians["raw"]
-    print(f"  mig is {vs_alembic:.2f}x faster than alembic (target >= 2x); "
-          f"{vs_raw:.2f}x the raw script's time (target <= 1.5x)")
+    vs_raw = paired(times, "mig", "raw")
+    print(f"  mig is {vs_alembic:.2f}x faster than alembic (target >= 2x)")
+    print(f"  mig takes {vs_raw:.2f}x the raw script's time (median of the rounds' ratios; target <= 1.5x); "
+          f"ratio of the medians {medians['mig'] / medians['raw']:.2f}x")
     print(f"  for reference: the same statements one execute() at a time take "
-          f"{medians['raw-each'] / medians['raw']:.2f}x the script; mig takes "
-          f"{medians['mig'] / medians['raw-each']:.2f}x that")
+          f"{paired(times, 'raw-each', 'raw'):.2f}x the script; mig takes "
+          f"{paired(times, 'mig', 'raw-each'):.2f}x that")
     return vs_alembic >= 2 and vs_raw <= 1.5
 
 
-def _offline(root: Path, revisions: int, rounds: int) -> bool:
+def _online_instructions(root: Path, online: dict[str, Path], revisions: int) -> bool:
+    counts = count(f"upgrade head, {revisions} revisions, SQLite file",
+                   _online_tools(root, online, revisions), "online")
+    vs_alembic = counts["alembic"] / counts["mig"]
+    vs_raw = counts["mig"] / counts["raw"]
+    print(f"  mig executes {vs_alembic:.2f}x fewer instructions than alembic (target >= 2x); "
+          f"{vs_raw:.2f}x the raw script's (target <= 1.5x); {counts['mig'] / counts['raw-each']:.2f}x "
+          f"raw-each's")
+    return vs_alembic >= 2 and vs_raw <= 1.5
+
+
+def _offline(root: Path, revisions: int, rounds: int, instructions: bool = False) -> bool:
     offline = generate(root / "offline", revisions)
-    medians = run(f"upgrade base:head --sql, {revisions} revisions",
-                  {"mig": offline["mig"], "alembic": offline["alembic"]}, "sql", rounds)
-    vs_alembic = medians["alembic"] / medians["mig"]
-    print(f"  mig is {vs_alembic:.2f}x faster than alembic (target >= 4x)")
+    tools = {"mig": offline["mig"], "alembic": offline["alembic"]}
+    label = f"upgrade base:head --sql, {revisions} revisions"
+    if instructions:
+        counts = count(label, tools, "sql")
+        vs_alembic = counts["alembic"] / counts["mig"]
+    else:
+        times = run(label, tools, "sql", rounds)
+        vs_alembic = statistics.median(times["alembic"]) / statistics.median(times["mig"])
+    what = "executes {:.2f}x fewer instructions than" if instructions else "is {:.2f}x faster than"
+    print(f"  mig {what.format(vs_alembic)} alembic (target >= 4x)")
     return vs_alembic >= 4
 
 

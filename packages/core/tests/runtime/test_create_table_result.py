@@ -55,6 +55,27 @@ def test_result_discarded_tells_a_statement_from_every_use() -> None:
     assert seen == [False, True, True, False, False, False, False, False, False]
 
 
+def test_result_discarded_reads_names_past_the_first_256() -> None:
+    # 300 other attribute names first: ``call`` gets a name index that needs EXTENDED_ARG.
+    padding = "\n".join(f"    _ = holder.attr_{n}" for n in range(300))
+    source = (f"def run(holder):\n{padding}\n"
+              "    holder.call()\n    kept = holder.call()\n    any(map(holder.call, [1]))\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<padded>", "exec"), namespace)
+    seen: list[bool] = []
+
+    class Holder:
+        def __getattr__(self, name: str) -> int:
+            return 0
+
+        def call(self, *_: Any) -> None:
+            seen.append(result_discarded(1, "call"))
+
+    namespace["run"](Holder())
+    assert namespace["run"].__code__.co_names.index("call") > 255
+    assert seen == [True, False, False]
+
+
 def test_result_discarded_is_false_when_the_frame_is_missing() -> None:
     assert result_discarded(10_000, "x") is False
 

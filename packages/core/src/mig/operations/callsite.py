@@ -71,6 +71,38 @@ def _calls_attribute(code: object, call: int, name: str) -> bool:
     """Whether an attribute load of ``name`` before offset ``call`` starts where that call starts."""
     raw: bytes = code.co_code  # type: ignore[attr-defined]
     names: tuple[str, ...] = code.co_names  # type: ignore[attr-defined]
+    if name not in names:
+        return False
+    index = names.index(name)  # co_names holds each name once
+    if index << _ATTR_SHIFT | _ATTR_SHIFT > 255:
+        return _calls_attribute_scan(code, call, name)
+    # The loads of ``name``: found by byte search (C speed); an even offset is an instruction
+    # (code units are two bytes) and no EXTENDED_ARG before it means the argument is exactly this.
+    loads: list[int] = []
+    for opcode_ in (_LOAD_METHOD, _LOAD_ATTR):
+        if opcode_ < 0:
+            continue
+        args = (index,) if opcode_ == _LOAD_METHOD or not _ATTR_SHIFT else (index << 1, index << 1 | 1)
+        for arg in args:
+            pattern = bytes((opcode_, arg))
+            at = raw.find(pattern, 0, call)
+            while at != -1:
+                if at % 2 == 0 and (at == 0 or raw[at - 2] != _EXTENDED_ARG):
+                    loads.append(at)
+                at = raw.find(pattern, at + 1, call)
+    if not loads:
+        return False
+    positions = list(code.co_positions())  # type: ignore[attr-defined]
+    start = positions[call // 2]
+    if start[0] is None:
+        return False
+    return any(positions[at // 2][0] == start[0] and positions[at // 2][2] == start[2] for at in loads)
+
+
+def _calls_attribute_scan(code: object, call: int, name: str) -> bool:
+    """:func:`_calls_attribute` instruction by instruction (a name index that needs EXTENDED_ARG)."""
+    raw: bytes = code.co_code  # type: ignore[attr-defined]
+    names: tuple[str, ...] = code.co_names  # type: ignore[attr-defined]
     loads: list[tuple[int | None, int | None]] = []  # where each load of ``name`` starts
     ext = 0
     positions = code.co_positions()  # type: ignore[attr-defined]
