@@ -35,7 +35,9 @@ def _load_opcodes() -> None:
 
     _CACHE = opcode.opmap.get("CACHE", 0)
     _EXTENDED_ARG = opcode.opmap["EXTENDED_ARG"]
-    _LOAD_METHOD = opcode.opmap.get("LOAD_METHOD", -1)  # 3.11 only
+    _LOAD_METHOD = opcode.opmap.get("LOAD_METHOD", -1)  # a real instruction in 3.11 only
+    if _LOAD_METHOD > 255:  # 3.12+: a pseudo-instruction of the compiler, never in co_code
+        _LOAD_METHOD = -1
     _LOAD_ATTR = opcode.opmap["LOAD_ATTR"]
     _POP_TOP = opcode.opmap["POP_TOP"]
 
