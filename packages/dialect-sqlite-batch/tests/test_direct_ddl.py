@@ -926,11 +926,8 @@ def test_without_listeners_the_same_run_goes_direct(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(SqliteImpl, "direct_ddl", Recording)
     url = f"sqlite:///{tmp_path / 'quiet.db'}"
-    runner = MigrationRunner(tmp_path / "p", url)
-    try:
+    with MigrationRunner(tmp_path / "p", url) as runner:
         runner.run(ddl_upgrade)
-    finally:
-        runner.close()
     # the first create_table's result is thrown away: no Table built; the second is kept
     assert [h for r in counted for h in r.hits] == ["create_table_from_columns", "add_column", "create_index",
                                                     "create_table", "add_column", "create_index"]

@@ -88,11 +88,8 @@ def _master(url: str) -> dict[str, str]:
 
 def _run(tmp_path: Path, upgrade: Any) -> dict[str, str]:
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    runner = MigrationRunner(tmp_path / "project", url)
-    try:
+    with MigrationRunner(tmp_path / "project", url) as runner:
         runner.run(upgrade)
-    finally:
-        runner.close()
     return _master(url)
 
 

@@ -202,6 +202,12 @@ class MigrationRunner:
             _CALLABLES.pop(key, None)
         self._keys.clear()
 
+    def __enter__(self) -> MigrationRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _slug(message: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in message.lower())[:30] or "migration"
