@@ -90,3 +90,15 @@ def test_opt_in_pytest_plugin(tmp_path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+def test_runner_as_context_manager_forgets_its_callables_at_the_end(tmp_path) -> None:
+    from mig.testing import project
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    with MigrationRunner(tmp_path / "p", url) as runner:
+        runner.run(lambda: op.create_table("t", sa.Column("id", sa.Integer, primary_key=True)))
+        keys = list(runner._keys)
+        assert keys and all(key in project._CALLABLES for key in keys)
+    assert not any(key in project._CALLABLES for key in keys)
+    assert runner.heads() == ("0001",)
