@@ -28,9 +28,10 @@ mig keeps even under ``PYTHONDONTWRITEBYTECODE=1`` (run with
 ``--instructions`` counts instructions with valgrind's callgrind instead of
 timing: each child runs twice, with and without the command, and the
 difference is the command's count. Counts do not move with the machine's
-load (timings on a shared machine swing by a quarter), but they weigh every
-instruction alike: cache misses, which cost Python's interpreter more than
-SQLite, do not show, so the timed ratio against raw SQL is the higher one.
+load (on the shared development machine timings swing up to threefold),
+but they weigh every instruction alike: cache misses, which cost Python's
+interpreter more than SQLite, do not show, nor do waiting and the kernel,
+so the timed ratio against raw SQL is the higher one.
 
     uv run python benchmarks/bench_upgrade.py [--revisions 1000] [--sql-revisions 5000] [--rounds 9]
                                               [--only online|sql] [--instructions] [--keep]

@@ -18,66 +18,7 @@ import sqlalchemy as sa
 
 from mig import op
 from mig.ddl.direct import attach_listeners
-from mig.operations.callsite import result_discarded
 from mig.testing.project import MigrationRunner
-
-
-def _statement() -> list[bool]:
-    seen: list[bool] = []
-
-    def call(*_: Any) -> bool:
-        flag = result_discarded(1, "call")  # does the code that called call() keep its result?
-        seen.append(flag)
-        return flag
-
-    class Holder:
-        pass
-
-    holder = Holder()
-    holder.call = call  # type: ignore[attr-defined]
-
-    call()                        # thrown away, but not an attribute call: counted as kept
-    holder.call()                 # a statement: thrown away
-    holder.call(1,
-                2)                # a method-style call over two lines: thrown away
-    kept = holder.call()          # assigned
-    print(holder.call())          # an argument
-    [holder.call()]               # an element of a list that is itself thrown away
-    if holder.call():             # a condition
-        pass
-    any(map(holder.call, [1, 2]))  # called from C code that uses the results
-    _ = kept
-    return seen
-
-
-def test_result_discarded_tells_a_statement_from_every_use() -> None:
-    seen = _statement()
-    assert seen == [False, True, True, False, False, False, False, False, False]
-
-
-def test_result_discarded_reads_names_past_the_first_256() -> None:
-    # 300 other attribute names first: ``call`` gets a name index that needs EXTENDED_ARG.
-    padding = "\n".join(f"    _ = holder.attr_{n}" for n in range(300))
-    source = (f"def run(holder):\n{padding}\n"
-              "    holder.call()\n    kept = holder.call()\n    any(map(holder.call, [1]))\n")
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<padded>", "exec"), namespace)
-    seen: list[bool] = []
-
-    class Holder:
-        def __getattr__(self, name: str) -> int:
-            return 0
-
-        def call(self, *_: Any) -> None:
-            seen.append(result_discarded(1, "call"))
-
-    namespace["run"](Holder())
-    assert namespace["run"].__code__.co_names.index("call") > 255
-    assert seen == [True, False, False]
-
-
-def test_result_discarded_is_false_when_the_frame_is_missing() -> None:
-    assert result_discarded(10_000, "x") is False
 
 
 def _master(url: str) -> dict[str, str]:

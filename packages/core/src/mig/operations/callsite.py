@@ -76,7 +76,7 @@ def _calls_attribute(code: object, call: int, name: str) -> bool:
     if name not in names:
         return False
     index = names.index(name)  # co_names holds each name once
-    if index << _ATTR_SHIFT | _ATTR_SHIFT > 255:
+    if (index << _ATTR_SHIFT | _ATTR_SHIFT) > 255:  # the argument would need EXTENDED_ARG
         return _calls_attribute_scan(code, call, name)
     # The loads of ``name``: found by byte search (C speed); an even offset is an instruction
     # (code units are two bytes) and no EXTENDED_ARG before it means the argument is exactly this.

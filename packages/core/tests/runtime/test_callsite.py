@@ -1,11 +1,11 @@
-"""``mig.operations.callsite`` under every other CPython it claims (3.12 to 3.14) found on this machine.
+"""``mig.operations.callsite``: whether the calling code throws an operation's result away.
 
 The rule reads bytecode, whose layout changes between minor versions (3.12
-dropped ``LOAD_METHOD`` for a flag on ``LOAD_ATTR``), and the suite itself
-runs on one interpreter. The module needs nothing but the standard library,
-so each other interpreter runs it from its file with a small program that
-checks the same cases as ``test_create_table_result.py``. Versions that are
-not installed are skipped.
+dropped ``LOAD_METHOD`` for a flag on ``LOAD_ATTR``). The module needs
+nothing but the standard library, so one program (``CHECK``) loads it from
+its file and checks every case; it runs under this interpreter and under
+every other CPython the rule claims (3.12 to 3.14) found on this machine.
+Versions that are not installed are skipped; this interpreter never is.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,20 +39,22 @@ class Holder:
 
 
 def plain(holder):
-    holder.call()
+    bound = holder.call
+    bound()                       # thrown away, but not an attribute call: counted as kept
+    holder.call()                 # a statement: thrown away
     holder.call(1,
-                2)
-    kept = holder.call()
-    print(holder.call(), end="")
-    [holder.call()]
-    if holder.call():
+                2)                # a method-style call over two lines: thrown away
+    kept = holder.call()          # assigned
+    print(holder.call(), end="")  # an argument
+    [holder.call()]               # an element of a list that is itself thrown away
+    if holder.call():             # a condition
         pass
-    any(map(holder.call, [1, 2]))
+    any(map(holder.call, [1, 2]))  # called from C code that uses the results (any() stops at 1)
     return kept
 
 
 plain(Holder())
-assert seen == [True, True, False, False, False, False, False], seen  # any() stops at the first 1
+assert seen == [False, True, True, False, False, False, False, False], seen
 del seen[:]
 padding = "\n".join(f"    _ = holder.attr_{n}" for n in range(300))
 namespace = {}
@@ -79,11 +82,16 @@ def _interpreter(version: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("version", ["3.12", "3.13", "3.14"])
-def test_callsite_rule_holds_on_other_interpreters(version: str) -> None:
-    python = _interpreter(version)
+@pytest.mark.parametrize("version", ["this", "3.12", "3.13", "3.14"])
+def test_result_discarded_tells_a_statement_from_every_use(version: str) -> None:
+    python = sys.executable if version == "this" else _interpreter(version)
     if python is None:
         pytest.skip(f"python{version} is not installed here")
     out = subprocess.run([python, "-c", CHECK, callsite.__file__], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().endswith(f"({version.replace('.', ', ')})")
+    expected = sys.version_info[:2] if version == "this" else tuple(map(int, version.split(".")))
+    assert out.stdout.strip().endswith(str(expected))
+
+
+def test_result_discarded_is_false_when_the_frame_is_missing() -> None:
+    assert callsite.result_discarded(10_000, "x") is False
