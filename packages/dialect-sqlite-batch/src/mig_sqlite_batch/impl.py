@@ -4,11 +4,14 @@ SQLite adds columns, renames tables and columns, and (from 3.35) drops
 columns. Everything else that changes an existing table (types, nullability,
 defaults, constraints) needs the table rebuilt: ``op.batch_alter_table``.
 DDL is transactional; pysqlite does not open a transaction before DDL on its
-own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN``.
+own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN`` -- or, where
+the transaction defers its statements (:mod:`mig.ddl.deferred`), ``BEGIN``
+opens the script that runs them at commit.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
@@ -64,6 +67,23 @@ class SqliteImpl(DialectImpl):
         if in_transaction is False:
             connection.exec_driver_sql("BEGIN")
 
+    def can_defer(self, connection: Connection) -> bool:
+        """The standard library driver runs a transaction's statements as one script
+        (``executescript``), when SQLite is not in a transaction yet (the script begins it)
+        and nothing listens to SQLAlchemy's execution events."""
+        if not self.fast_driver_execute or not self._straight_to_driver(connection):
+            return False
+        driver = connection.connection.driver_connection
+        return getattr(driver, "in_transaction", None) is False and hasattr(driver, "executescript")
+
+    def deferrable(self, sql: str) -> bool:
+        # One statement (cursor.execute() insists on that too) that the ";" after it ends:
+        # complete_statement() says no when the ";" would fall in a comment or a string.
+        return ";" not in sql and sqlite3.complete_statement(sql + ";")
+
+    def execute_script(self, connection: Connection, script: str) -> None:
+        connection.connection.driver_connection.executescript(script)  # type: ignore[union-attr]
+
     # -- what SQLite can do -------------------------------------------------------
 
     @property
@@ -71,8 +91,6 @@ class SqliteImpl(DialectImpl):
         version = self.dialect.server_version_info
         if version:
             return tuple(int(v) for v in version if isinstance(v, int))
-        import sqlite3
-
         return tuple(sqlite3.sqlite_version_info)
 
     def _column_exists(self, table: str, schema: str | None, column: str, what: str) -> bool:

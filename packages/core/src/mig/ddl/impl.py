@@ -19,6 +19,7 @@ from mig.errors import OfflineError, OperationError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect
 
+    from mig.ddl.deferred import DeferredStatements
     from mig.ddl.direct import DirectDDL
     from mig.ops import (
         AddColumnOp,
@@ -69,7 +70,7 @@ class DialectImpl:
                  as_sql: bool = False, output: TextIO | None = None, literal_binds: bool = False,
                  context_opts: Mapping[str, Any] | None = None) -> None:
         self.dialect = dialect
-        self.connection = connection
+        self._connection = connection
         self.as_sql = as_sql
         self.output = output
         self.literal_binds = literal_binds or as_sql
@@ -118,6 +119,84 @@ class DialectImpl:
         return handler
 
 
+    # -- the connection, and deferred statements ---------------------------------------
+
+    #: The current transaction's queued statements while it defers them (see
+    #: :mod:`mig.ddl.deferred`); ``None`` when statements run as they come.
+    deferred: DeferredStatements | None = None
+    #: Set by the runtime when nothing observes the steps as they run (no step hooks, no
+    #: ``on_version_apply``) and the project did not turn deferral off: transactions may defer.
+    may_defer: bool = False
+
+    @property
+    def connection(self) -> Connection | None:
+        """The live connection (``None`` offline). Whoever takes it sees every earlier statement:
+        taking it runs the deferred statements first and ends deferral for the transaction."""
+        if self.deferred is not None:
+            self.run_deferred()
+        return self._connection
+
+    @connection.setter
+    def connection(self, value: Connection | None) -> None:
+        self._connection = value
+
+    def start_deferring(self, connection: Connection) -> bool:
+        """Called by the runtime right after it begins a transaction that it will commit itself,
+        when :attr:`may_defer` and no step hooks are registered.
+
+        Returns whether the transaction defers its statements (then the
+        runtime does not call :meth:`on_transaction_begin`: ``BEGIN`` is the
+        first statement of the script).
+        """
+        if self.can_defer(connection):
+            from mig.ddl.deferred import DeferredStatements
+
+            self.deferred = DeferredStatements(self)
+            return True
+        return False
+
+    def can_defer(self, connection: Connection) -> bool:
+        """Whether this dialect can run a transaction's statements as one script now (default: no).
+
+        A dialect that says yes implements :meth:`deferrable` and
+        :meth:`execute_script` (and :meth:`rollback_driver` if its driver's
+        ``rollback()`` will not do), and must not be in a transaction yet.
+        """
+        return False
+
+    def deferrable(self, sql: str) -> bool:
+        """Whether ``sql`` can go into a script as it is: one statement, ended by the ``;`` the
+        script puts after it (not inside a comment or a string). Others run the queue first."""
+        return False
+
+    def execute_script(self, connection: Connection, script: str) -> None:
+        """Run ``script`` (``BEGIN`` and statements, each ended by ``;``) in one call to the driver."""
+        raise NotImplementedError(f"{type(self).__name__} cannot run scripts; can_defer() must say no")
+
+    def rollback_driver(self, connection: Connection) -> None:
+        """Roll the driver's connection back (after a deferred script failed)."""
+        driver = connection.connection.driver_connection
+        if driver is not None:
+            driver.rollback()
+
+    def run_deferred(self) -> None:
+        """Run the deferred statements now; the rest of the transaction runs statement by statement."""
+        deferred = self.deferred
+        if deferred is None:
+            return
+        self.deferred = None
+        connection = self._connection
+        assert connection is not None
+        deferred.run(connection)
+
+    def reading_connection(self, what: str) -> Connection:
+        """The connection for mig's own reads of its tables: like :meth:`require_connection`, but
+        deferral goes on while nothing is queued (the read then sees what it would see anyway)."""
+        deferred = self.deferred
+        if deferred is not None and not deferred.entries and not self.as_sql and self._connection is not None:
+            return self._connection
+        return self.require_connection(what)
+
     # -- statements -------------------------------------------------------------------
 
     def execute(self, construct: Any, params: Any = None, *,
@@ -133,7 +212,7 @@ class DialectImpl:
                                    "put the values in the statement (op.inline_literal) instead")
             self.emit(self.render(construct))
             return None
-        connection = self.connection
+        connection = self._connection
         if connection is None:
             raise OperationError("no connection: configure the migration context with connection=...")
         if isinstance(construct, str):
@@ -141,6 +220,7 @@ class DialectImpl:
         elif (self.fast_driver_execute and not execution_options and params is None
               and isinstance(construct, _ddl_element_class())):
             return self.execute_driver_sql(self.render_online(construct))
+        self.run_deferred()  # SQLAlchemy executes it: deferred statements run first
         if execution_options:
             return connection.execute(construct, params, execution_options=execution_options)
         if params is not None:
@@ -170,14 +250,33 @@ class DialectImpl:
         SQLAlchemy event listeners or echo, the statement goes straight to the
         DBAPI cursor; errors are wrapped exactly as SQLAlchemy wraps them.
         """
-        connection = self.connection
+        connection = self._connection
         if connection is None:
             raise OperationError("no connection: configure the migration context with connection=...")
+        if self.deferred is not None and params is None:
+            return self._send_plain(sql)
+        self.run_deferred()  # a statement with parameters: what was deferred runs first
         if self._straight_to_driver(connection):
             return self._on_cursor(connection, sql, params)
         if params is None:
             return connection.exec_driver_sql(sql)
         return connection.exec_driver_sql(sql, params)
+
+    def _send_plain(self, sql: str) -> Any:
+        """A statement without parameters on the driver path: queued while deferring, else executed."""
+        deferred = self.deferred
+        if deferred is not None:
+            if self.deferrable(sql):
+                deferred.add(sql)
+                return None
+            self.run_deferred()
+        connection = self._connection
+        assert connection is not None
+        return self._on_cursor(connection, sql)
+
+    def run_on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
+        """Run a statement on the DBAPI cursor, errors wrapped as SQLAlchemy wraps them."""
+        return self._on_cursor(connection, sql, params)
 
     def _on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
         """Run a statement on the DBAPI cursor (the caller checked :meth:`_straight_to_driver`)."""
@@ -227,7 +326,7 @@ class DialectImpl:
             self.__dict__["_direct_ddl_instance"] = found
         if found is None or self.as_sql:
             return found
-        connection = self.connection
+        connection = self._connection
         if connection is None or not self._straight_to_driver(connection):
             return None
         return found
@@ -242,8 +341,7 @@ class DialectImpl:
         if self.as_sql:
             self.emit(_tidy(sql))
         else:
-            assert self.connection is not None  # _direct() gives no renderer online without one
-            self._on_cursor(self.connection, sql)
+            self._send_plain(sql)  # _direct() gives no renderer online without a connection
 
     # -- naming conventions -------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -73,7 +74,7 @@ class MigrationContext:
                  opts: Mapping[str, Any] | None = None, environment: Any = None) -> None:
         opts = dict(opts or {})
         self.dialect = dialect
-        self.connection = connection
+        self._connection = connection
         self.opts = opts
         self.environment = environment
         self.as_sql = bool(opts.get("as_sql", False))
@@ -94,6 +95,10 @@ class MigrationContext:
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
+        # Statements may wait for the commit only while nothing watches the steps run (step
+        # hooks are checked when each transaction begins: env.py registers its own later).
+        self.impl.may_defer = (connection is not None and bool(opts.get("defer_statements", True))
+                               and not self.on_version_apply)
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
         self._code_caches: Any = None
@@ -125,6 +130,11 @@ class MigrationContext:
         return getattr(self.environment, "config", None)
 
     @property
+    def connection(self) -> Connection | None:
+        """The live connection (``None`` offline); taking it runs any deferred statements first."""
+        return self.impl.connection if self._connection is not None else None
+
+    @property
     def bind(self) -> Connection | None:
         return self.connection
 
@@ -144,7 +154,7 @@ class MigrationContext:
         if self.as_sql:
             env = self.environment
             return tuple(getattr(env, "starting_heads", ()) or ())
-        connection = self.impl.require_connection("reading the version table")
+        connection = self.impl.reading_connection("reading the version table")
         return self.version.heads(connection)
 
     def get_current_revision(self) -> str | None:
@@ -167,13 +177,13 @@ class MigrationContext:
             return nothing()
         offline_sql = impl.transactional_ddl
         if not self.as_sql:
-            connection = self.connection
+            connection = self._connection
             assert connection is not None
             if not _per_migration and connection.in_transaction() and self._transaction is None:
                 # The caller began a transaction (engine.begin()); make sure the database is in it.
                 impl.on_transaction_begin(connection)
                 return nothing()
-        trans = RunTransaction(impl, self.connection, offline_sql=offline_sql)
+        trans = RunTransaction(impl, self._connection, offline_sql=offline_sql)
         self._transaction = trans
         return self._transaction_scope(trans)
 
@@ -188,7 +198,7 @@ class MigrationContext:
 
     def autocommit_block(self) -> AbstractContextManager[None]:
         """Run statements outside any transaction (``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...)."""
-        return autocommit(self.impl, self.connection, self._transaction)
+        return autocommit(self.impl, self._connection, self._transaction)
 
     # -- running ----------------------------------------------------------------------
 
@@ -218,10 +228,10 @@ class MigrationContext:
         from mig import plugins
 
         impl = self.impl
-        connection = self.connection
+        connection = self._connection
         as_sql = self.as_sql
         if not as_sql and not self.transaction_per_migration and connection is not None \
-                and connection.in_transaction():
+                and impl.deferred is None and connection.in_transaction():
             impl.on_transaction_begin(connection)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
@@ -271,7 +281,7 @@ class MigrationContext:
                         except MigrationFailedError:
                             raise
                         except Exception as exc:
-                            raise _failure(direction, script, exc) from exc
+                            raise step_failure(direction, revision, str(path), exc) from exc
                     version_apply(step.heads_before, step.heads_after)
                 except BaseException as exc:
                     if scope is not None:
@@ -355,10 +365,11 @@ def _describe(step: Any) -> str:
     return f"Running {step.direction} {before} -> {after}"
 
 
-def _failure(direction: str, script: Any, exc: BaseException) -> MigrationFailedError:
-    return MigrationFailedError(
-        f"{direction} {script.revision} ({script.path.name}) failed: {describe_exception(exc)}",
-        revision=script.revision, path=str(script.path))
+def step_failure(direction: str, revision: str | None, path: str, exc: BaseException) -> MigrationFailedError:
+    """The error for a step whose script (or one of its statements) failed with ``exc``."""
+    name = path.rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
+    return MigrationFailedError(f"{direction} {revision} ({name}) failed: {describe_exception(exc)}",
+                                revision=revision, path=path)
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -396,4 +407,4 @@ def dialect_for(url: Any = None, dialect_name: str | None = None,
     return dialect_cls(**opts)  # type: ignore[no-any-return,unused-ignore]
 
 
-__all__ = ["MigrationContext", "StepInfo", "describe_exception", "dialect_for", "impl_class_for"]
+__all__ = ["MigrationContext", "StepInfo", "describe_exception", "dialect_for", "impl_class_for", "step_failure"]

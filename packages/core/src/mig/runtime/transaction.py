@@ -2,8 +2,11 @@
 
 Online, SQLAlchemy's ``Connection.begin()`` opens the transaction and the
 dialect's ``on_transaction_begin`` makes sure the database really is in one
-(pysqlite does not begin before DDL on its own). Offline, ``BEGIN``/``COMMIT``
-are written where the dialect has transactional DDL.
+(pysqlite does not begin before DDL on its own), unless the transaction
+defers its statements to the commit (:mod:`mig.ddl.deferred`): then they run
+at commit, ``BEGIN`` first, and a rollback checks them for the first that
+fails. Offline, ``BEGIN``/``COMMIT`` are written where the dialect has
+transactional DDL.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ class RunTransaction:
                 # Only reads (autobegun by SQLAlchemy) can be pending here: close them.
                 connection.commit()
             self._trans = connection.begin()
-            impl.on_transaction_begin(connection)
+            if not (impl.may_defer and not _steps_watched() and impl.start_deferring(connection)):
+                impl.on_transaction_begin(connection)
         self.active = True
 
     def commit(self) -> None:
@@ -52,16 +56,32 @@ class RunTransaction:
             if self.offline_sql:
                 impl.emit(impl.commit_sql())
         elif self._trans is not None and self._trans.is_active:
+            try:
+                impl.run_deferred()
+            except BaseException:
+                self._trans.rollback()
+                self._trans = None
+                raise
             self._trans.commit()
         self._trans = None
 
-    def rollback(self) -> None:
+    def rollback(self, *, check_deferred: bool = False) -> None:
+        """Roll back; with ``check_deferred``, first run the statements the transaction deferred,
+        one at a time, so that the first of them that fails is the error raised (as it would have
+        been without deferral)."""
         if not self.active:
             return
         self.active = False
-        if not self.impl.as_sql and self._trans is not None and self._trans.is_active:
-            self._trans.rollback()
-        self._trans = None
+        impl = self.impl
+        deferred = impl.deferred
+        impl.deferred = None
+        try:
+            if check_deferred and deferred is not None and deferred.entries and self.connection is not None:
+                deferred.replay(self.connection)
+        finally:
+            if not impl.as_sql and self._trans is not None and self._trans.is_active:
+                self._trans.rollback()
+            self._trans = None
 
     def __enter__(self) -> RunTransaction:
         self.begin()
@@ -71,7 +91,14 @@ class RunTransaction:
         if exc_type is None:
             self.commit()
         else:
-            self.rollback()
+            self.rollback(check_deferred=isinstance(exc, Exception))
+
+
+def _steps_watched() -> bool:
+    """Whether a plugin watches steps as they run (then their statements must run with them)."""
+    from mig import plugins
+
+    return plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
 
 
 @contextmanager

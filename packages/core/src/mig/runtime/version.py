@@ -1,7 +1,10 @@
 """The version table: one row per applied head, column ``version_num``, as Alembic keeps it.
 
 Online, statements are built once per run and executed with parameters;
-offline, they are written with the values inlined.
+offline, and online while a transaction defers its statements
+(:mod:`mig.ddl.deferred`), they are written with the values inlined. A
+deferred transaction cannot count the rows each statement matched, so once
+its statements have run it checks that the rows are the heads it wrote.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ class VersionTable:
         """Create the table (online: only if it does not exist)."""
         impl = self.impl
         if not impl.as_sql:
-            connection = impl.require_connection("creating the version table")
+            connection = impl.reading_connection("creating the version table")
             if self.exists(connection):
                 return
         impl.execute(CreateTable(self.table))
@@ -102,6 +105,9 @@ class VersionTable:
 
     def apply(self, before: Iterable[str], after: Iterable[str]) -> None:
         """Change the rows from ``before`` to ``after``: one swapped row is an UPDATE, else DELETE/INSERT."""
+        if self.impl.deferred is not None:
+            self._apply_deferred(frozenset(before), frozenset(after))
+            return
         if type(before) is frozenset and type(after) is frozenset and len(before) == 1 == len(after):
             (old,), (new,) = before, after  # the common step: one head replaced by its child
             if old != new:
@@ -117,6 +123,17 @@ class VersionTable:
             self._do_delete(old)
         for new in added:
             self._do_insert(new)
+
+    def _apply_deferred(self, before: frozenset[str], after: frozenset[str]) -> None:
+        removed = sorted(before - after)
+        added = sorted(after - before)
+        if len(removed) == 1 and len(added) == 1:
+            self._defer("update", {"new": added[0], "old": removed[0]}, after)
+            return
+        for old in removed:
+            self._defer("delete", {"old": old}, after)
+        for new in added:
+            self._defer("insert", {"new": new}, after)
 
     # Each statement is compiled once per run: online as driver SQL with parameters, offline
     # as text with placeholders for the literal values.
@@ -135,6 +152,25 @@ class VersionTable:
         return self.impl.execute_driver_sql(sql, params)
 
     def _offline(self, key: str, values: dict[str, str]) -> None:
+        self.impl.emit(self._literal_sql(key, values))
+
+    def _defer(self, key: str, values: dict[str, str], after: frozenset[str]) -> None:
+        deferred = self.impl.deferred
+        assert deferred is not None
+        deferred.add(self._literal_sql(key, values))
+        deferred.after_run[self] = lambda connection: self._expect(connection, after)
+
+    def _expect(self, connection: Connection, heads: frozenset[str]) -> None:
+        """After deferred statements ran: the rows must be the heads they were to leave."""
+        found = frozenset(self.heads(connection))
+        if found != heads:
+            raise CommandError(
+                f"the version table {self.qualified_name} changed under mig: expected "
+                f"{_listed(heads)} after the migrations, found {_listed(found)}; nothing was applied; "
+                f"check `mig current` and stamp the right revision")
+
+    def _literal_sql(self, key: str, values: dict[str, str]) -> str:
+        """The statement ``key`` with ``values`` written inline."""
         template = self._templates.get(key)
         impl = self.impl
         if template is None:
@@ -153,7 +189,7 @@ class VersionTable:
         sql = template
         for name, value in values.items():
             sql = sql.replace(f"'{_SENTINEL}{name}'", literal(value))
-        impl.emit(sql)
+        return sql
 
     def _do_update(self, old: str, new: str) -> None:
         if self.impl.as_sql:
@@ -195,6 +231,10 @@ class VersionTable:
                 f"the version table {self.qualified_name} changed under mig: could not {what} "
                 f"({rowcount} rows matched); check `mig current` and stamp the right revision"
             )
+
+
+def _listed(heads: frozenset[str]) -> str:
+    return ", ".join(sorted(heads)) or "no rows"
 
 
 __all__ = ["VERSION_NUM_LENGTH", "VersionTable", "version_table"]
