@@ -9,8 +9,10 @@ project and as a mig project whose scripts differ only in ``alembic`` ->
 - ``alembic``: ``alembic.command.upgrade(config, "head")`` on a fresh file;
 - ``raw``: the same statements (mig's ``--sql`` output, identical DDL)
   executed with the ``sqlite3`` module in one transaction (``executescript``);
-- ``raw-each``: the same, one ``cursor.execute()`` per statement, as any
-  tool that runs migrations step by step must (reported for reference).
+- ``raw-each``: the same, one ``cursor.execute()`` per statement, as a
+  tool that executes each statement as its script runs does (reported for
+  reference; mig defers a transaction's statements to one script at commit
+  when nothing watches the steps, see docs/runtime.md).
 
 Every measurement runs in a fresh interpreter with the libraries already
 imported, and times only the command (the import of SQLAlchemy, of its

@@ -105,6 +105,10 @@ def mig_before_step(step: Any) -> None:
     :param step: a :class:`mig.runtime.events.StepEvent` with ``revision``,
         ``direction`` (``"upgrade"``/``"downgrade"``), ``index`` and ``total``.
 
+    Registering this hook (or ``mig_after_step``) keeps SQLite from
+    deferring a transaction's statements to its commit
+    (:mod:`mig.ddl.deferred`): each step's statements run with the step.
+
     **Return:** ``None``.
     """
 
