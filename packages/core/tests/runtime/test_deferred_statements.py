@@ -160,7 +160,7 @@ def test_get_bind_runs_the_queue_then_the_transaction_goes_on_statement_by_state
 
 def test_bulk_insert_runs_the_queue_first(project, scripts):
     _write(project, [
-        ("r1", None, 'op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(20)))'),
+        THREE[0],
         ("r2", "r1", 't = sa.table("t1", sa.column("id", sa.Integer), sa.column("v", sa.String))\n'
                      'op.bulk_insert(t, [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}])'),
         ("r3", "r2", 'op.add_column("t1", sa.Column("extra", sa.Integer))'),
@@ -173,7 +173,7 @@ def test_bulk_insert_runs_the_queue_first(project, scripts):
 
 def test_statements_that_cannot_go_in_a_script_run_alone(project, scripts):
     _write(project, [
-        ("r1", None, 'op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(20)))'),
+        THREE[0],
         ("r2", "r1", 'op.execute("INSERT INTO t1 (id, v) VALUES (1, \'a\') -- a comment")'),
         ("r3", "r2", 'op.execute("INSERT INTO t1 (id, v) VALUES (2, \'b\'); INSERT INTO t1 (id, v) VALUES (3, \'c\')")'),
     ])
