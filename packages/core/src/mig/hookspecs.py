@@ -106,7 +106,7 @@ def mig_before_step(step: Any) -> None:
         ``direction`` (``"upgrade"``/``"downgrade"``), ``index`` and ``total``.
 
     Registering this hook (or ``mig_after_step``) keeps SQLite from
-    deferring a transaction's statements to its commit
+    deferring a run's statements to its end
     (:mod:`mig.ddl.deferred`): each step's statements run with the step.
 
     **Return:** ``None``.

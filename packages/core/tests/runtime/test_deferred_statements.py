@@ -42,10 +42,27 @@ def _write(project: Any, *step_lists: list[tuple[str, str | None, str]]) -> None
             project.write(rev, down, body)
 
 
-def _set_env_option(project: Any, option: str) -> None:
+def _edit_env(project: Any, old: str, new: str) -> None:
     env = project.location / "env.py"
-    env.write_text(env.read_text().replace("connection=connection, target_metadata=target_metadata",
-                                           f"connection=connection, target_metadata=target_metadata, {option}"))
+    text = env.read_text()
+    assert old in text
+    env.write_text(text.replace(old, new))
+
+
+def _set_env_option(project: Any, option: str) -> None:
+    _edit_env(project, "connection=connection, target_metadata=target_metadata",
+              f"connection=connection, target_metadata=target_metadata, {option}")
+
+
+RUN_BLOCK = "        with context.begin_transaction():\n            context.run_migrations()\n"
+
+
+def _around_run(project: Any, before: str = "", after: str = "") -> None:
+    """Put statements of env.py's own before and after run_migrations(), inside its transaction."""
+    _edit_env(project, RUN_BLOCK, "        with context.begin_transaction():\n"
+              + "".join(f"            {line}\n" for line in before.splitlines())
+              + "            context.run_migrations()\n"
+              + "".join(f"            {line}\n" for line in after.splitlines()))
 
 
 def test_a_run_is_one_script_begin_first(project, scripts):
@@ -251,3 +268,33 @@ def test_the_driver_is_left_outside_any_transaction(project, scripts):
     conn.commit()
     conn.close()
     assert "after_run" in project.inspect().tables
+
+
+def test_an_env_py_that_commits_inside_the_block_still_gets_every_statement(project, scripts):
+    # Some env.py files call connection.commit() themselves inside begin_transaction().
+    _write(project, THREE)
+    _around_run(project, after="connection.commit()")
+    command.upgrade(project.config, "head")
+    assert len(scripts) == 1
+    assert project.inspect().indexes["t1"] == [("ix_t1_v", ("v",), False)]
+    assert project.rows("SELECT id, v FROM t1") == [(1, "one")]
+    assert project.versions() == ["r3"]
+
+
+def test_what_env_py_writes_before_the_run_stays_in_the_run_transaction(project, scripts):
+    _write(project, THREE, [("r4", "r3", 'raise RuntimeError("boom")')])
+    _around_run(project, before='connection.exec_driver_sql("CREATE TABLE from_env (id INTEGER)")')
+    with pytest.raises(MigrationFailedError, match="RuntimeError: boom"):
+        command.upgrade(project.config, "head")
+    assert scripts == []  # env.py wrote in the transaction: its statements run one by one
+    assert project.inspect().tables == []  # env.py's table rolled back with the run
+
+
+def test_env_py_reads_before_and_writes_after_the_run(project, scripts):
+    _write(project, THREE)
+    _around_run(project, before='connection.exec_driver_sql("SELECT 1").all()',
+                after='connection.exec_driver_sql("INSERT INTO t1 (id, v) VALUES (2, \'env\')")')
+    command.upgrade(project.config, "head")
+    assert len(scripts) == 1  # a read does not stop deferral; the run's statements ran before env.py's insert
+    assert project.rows("SELECT id, v FROM t1") == [(1, "one"), (2, "env")]
+    assert project.versions() == ["r3"]

@@ -6,7 +6,7 @@ defaults, constraints) needs the table rebuilt: ``op.batch_alter_table``.
 DDL is transactional; pysqlite does not open a transaction before DDL on its
 own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN`` -- or, where
 the transaction defers its statements (:mod:`mig.ddl.deferred`), ``BEGIN``
-opens the script that runs them at commit.
+opens the script that runs them at the end of the run.
 """
 
 from __future__ import annotations
@@ -71,10 +71,37 @@ class SqliteImpl(DialectImpl):
         """The standard library driver runs a transaction's statements as one script
         (``executescript``), when SQLite is not in a transaction yet (the script begins it)
         and nothing listens to SQLAlchemy's execution events."""
-        if not self.fast_driver_execute or not self._straight_to_driver(connection):
-            return False
         driver = connection.connection.driver_connection
-        return getattr(driver, "in_transaction", None) is False and hasattr(driver, "executescript")
+        return self.can_defer_driver(connection) and getattr(driver, "in_transaction", None) is False
+
+    def can_defer_driver(self, connection: Connection) -> bool:
+        """The standard library's driver, and nothing listening to SQLAlchemy's execution events."""
+        driver = connection.connection.driver_connection
+        return (self.fast_driver_execute and self._straight_to_driver(connection)
+                and hasattr(driver, "executescript") and hasattr(driver, "total_changes"))
+
+    def transaction_mark(self, connection: Connection) -> Any:
+        """Rows changed so far and the schema cookie: any write in the transaction moves one."""
+        if not self.can_defer_driver(connection):
+            return None
+        driver = connection.connection.driver_connection
+        return (driver.total_changes, *self._cookies(driver))  # type: ignore[union-attr]
+
+    @staticmethod
+    def _cookies(driver: Any) -> tuple[Any, ...]:
+        return tuple(driver.execute(f"PRAGMA {name}").fetchone()[0]
+                     for name in ("schema_version", "temp.schema_version", "user_version"))
+
+    def defer_rest(self, connection: Connection, mark: Any) -> bool:
+        driver = connection.connection.driver_connection
+        if (driver is None or not getattr(driver, "in_transaction", False)
+                or (driver.total_changes, *self._cookies(driver)) != mark):
+            return False
+        driver.commit()  # nothing was done in it: ending it loses nothing
+        if self.start_deferring(connection):
+            return True
+        self.on_transaction_begin(connection)
+        return False
 
     def deferrable(self, sql: str) -> bool:
         # One statement (cursor.execute() insists on that too) that the ";" after it ends:

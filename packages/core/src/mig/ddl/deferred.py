@@ -3,8 +3,11 @@
 A dialect whose driver can run a script of statements in one call (SQLite's
 ``executescript``) lets the runtime queue a transaction's plain statements
 (DDL, ``op.execute`` text without parameters, version-table rows) and send
-them together when the transaction commits, ``BEGIN`` first. Python's work
-and the database's then no longer alternate statement by statement.
+them together, ``BEGIN`` first, at the end of ``run_migrations`` (or at a
+step's commit with ``transaction_per_migration``). Python's work and the
+database's then no longer alternate statement by statement. Only the inside
+of ``run_migrations`` is queued: there mig and the scripts are the only
+users of the connection.
 
 Deferral is invisible to scripts and ends early, for the rest of the
 transaction, the moment anything needs the connection itself: a read, a

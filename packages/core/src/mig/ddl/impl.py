@@ -141,8 +141,9 @@ class DialectImpl:
         self._connection = value
 
     def start_deferring(self, connection: Connection) -> bool:
-        """Called by the runtime right after it begins a transaction that it will commit itself,
-        when :attr:`may_defer` and no step hooks are registered.
+        """Called by the runtime right after it begins a transaction inside ``run_migrations``
+        that it will commit itself (a step's, the version table's), when :attr:`may_defer` and no
+        step hooks are registered; and by :meth:`defer_rest`.
 
         Returns whether the transaction defers its statements (then the
         runtime does not call :meth:`on_transaction_begin`: ``BEGIN`` is the
@@ -153,6 +154,19 @@ class DialectImpl:
 
             self.deferred = DeferredStatements(self)
             return True
+        return False
+
+    def transaction_mark(self, connection: Connection) -> Any:
+        """Noted right after ``BEGIN`` of a transaction that env.py holds; ``None``: never defer it.
+
+        :meth:`defer_rest` receives it when the run starts, to tell whether
+        anything was done in the transaction meanwhile.
+        """
+        return None
+
+    def defer_rest(self, connection: Connection, mark: Any) -> bool:
+        """At the start of a run inside env.py's transaction: if nothing has been done in it since
+        ``mark``, end it (it is empty) and defer the rest; returns whether it did."""
         return False
 
     def can_defer(self, connection: Connection) -> bool:
@@ -178,6 +192,13 @@ class DialectImpl:
         driver = connection.connection.driver_connection
         if driver is not None:
             driver.rollback()
+
+    def commit_driver(self, connection: Connection) -> None:
+        """Commit the driver's connection (deferred statements that ran after SQLAlchemy's
+        transaction had been ended by other code)."""
+        driver = connection.connection.driver_connection
+        if driver is not None:
+            driver.commit()
 
     def run_deferred(self) -> None:
         """Run the deferred statements now; the rest of the transaction runs statement by statement."""

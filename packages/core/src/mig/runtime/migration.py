@@ -183,7 +183,7 @@ class MigrationContext:
                 # The caller began a transaction (engine.begin()); make sure the database is in it.
                 impl.on_transaction_begin(connection)
                 return nothing()
-        trans = RunTransaction(impl, self._connection, offline_sql=offline_sql)
+        trans = RunTransaction(impl, self._connection, offline_sql=offline_sql, inside_run=_per_migration)
         self._transaction = trans
         return self._transaction_scope(trans)
 
@@ -218,6 +218,9 @@ class MigrationContext:
         gc_threshold = _relax_gc()
         try:
             self._run_migrations(plan, create_version_table, kw)
+            # What env.py does next with its connection must see the run: deferred statements
+            # run now (the transaction stays open until env.py's block ends).
+            self.impl.run_deferred()
         finally:
             if gc_threshold is not None:
                 gc.set_threshold(*gc_threshold)
@@ -233,6 +236,12 @@ class MigrationContext:
         if not as_sql and not self.transaction_per_migration and connection is not None \
                 and impl.deferred is None and connection.in_transaction():
             impl.on_transaction_begin(connection)
+            trans = self._transaction
+            if trans is not None and trans.mark is not None:
+                # The run's transaction, begun in env.py: from here only mig and the scripts use
+                # the connection, so its statements may wait for the end of the run.
+                mark, trans.mark = trans.mark, None
+                impl.defer_rest(connection, mark)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
         if create_version_table and (not as_sql or not heads) and (steps or not as_sql):

@@ -3,10 +3,12 @@
 Online, SQLAlchemy's ``Connection.begin()`` opens the transaction and the
 dialect's ``on_transaction_begin`` makes sure the database really is in one
 (pysqlite does not begin before DDL on its own), unless the transaction
-defers its statements to the commit (:mod:`mig.ddl.deferred`): then they run
-at commit, ``BEGIN`` first, and a rollback checks them for the first that
-fails. Offline, ``BEGIN``/``COMMIT`` are written where the dialect has
-transactional DDL.
+defers its statements (:mod:`mig.ddl.deferred`): a transaction begun inside
+``run_migrations`` may defer at once, the run's transaction from env.py from
+the start of ``run_migrations`` if env.py wrote nothing in it. Deferred
+statements run, ``BEGIN`` first, at the end of ``run_migrations`` or at the
+commit, and a rollback checks them for the first that fails. Offline,
+``BEGIN``/``COMMIT`` are written where the dialect has transactional DDL.
 """
 
 from __future__ import annotations
@@ -24,10 +26,18 @@ if TYPE_CHECKING:
 class RunTransaction:
     """A transaction that survives an ``autocommit_block`` (which commits and re-opens it)."""
 
-    def __init__(self, impl: DialectImpl, connection: Connection | None, *, offline_sql: bool) -> None:
+    def __init__(self, impl: DialectImpl, connection: Connection | None, *, offline_sql: bool,
+                 inside_run: bool = False) -> None:
         self.impl = impl
         self.connection = connection
         self.offline_sql = offline_sql
+        #: Begun by the runtime inside ``run_migrations`` (a step's, the version table's): only
+        #: mig and the scripts use the connection until it ends, so it may defer at once.
+        self.inside_run = inside_run
+        #: For the run's transaction begun from env.py: what the dialect noted right after
+        #: ``BEGIN`` (see :meth:`DialectImpl.transaction_mark`); ``run_migrations`` defers the
+        #: rest of the transaction if nothing has been done in it since.
+        self.mark: Any = None
         self._trans: Any = None
         self.active = False
 
@@ -43,8 +53,11 @@ class RunTransaction:
                 # Only reads (autobegun by SQLAlchemy) can be pending here: close them.
                 connection.commit()
             self._trans = connection.begin()
-            if not (impl.may_defer and not _steps_watched() and impl.start_deferring(connection)):
+            may_defer = impl.may_defer and not steps_watched()
+            if not (may_defer and self.inside_run and impl.start_deferring(connection)):
                 impl.on_transaction_begin(connection)
+                if may_defer and not self.inside_run:
+                    self.mark = impl.transaction_mark(connection)
         self.active = True
 
     def commit(self) -> None:
@@ -55,15 +68,27 @@ class RunTransaction:
         if impl.as_sql:
             if self.offline_sql:
                 impl.emit(impl.commit_sql())
-        elif self._trans is not None and self._trans.is_active:
+        elif self._trans is not None:
+            trans, self._trans = self._trans, None
+            if impl.deferred is None:
+                if trans.is_active:
+                    trans.commit()
+                return
+            # Code holding the connection may have ended SQLAlchemy's transaction already
+            # (``connection.commit()`` inside env.py's block): what was deferred still runs and
+            # is committed, as it would have been had it run statement by statement.
+            connection = self.connection
+            assert connection is not None
             try:
                 impl.run_deferred()
             except BaseException:
-                self._trans.rollback()
-                self._trans = None
+                if trans.is_active:
+                    trans.rollback()
                 raise
-            self._trans.commit()
-        self._trans = None
+            if trans.is_active:
+                trans.commit()
+            else:
+                impl.commit_driver(connection)
 
     def rollback(self, *, check_deferred: bool = False) -> None:
         """Roll back; with ``check_deferred``, first run the statements the transaction deferred,
@@ -94,7 +119,7 @@ class RunTransaction:
             self.rollback(check_deferred=isinstance(exc, Exception))
 
 
-def _steps_watched() -> bool:
+def steps_watched() -> bool:
     """Whether a plugin watches steps as they run (then their statements must run with them)."""
     from mig import plugins
 
@@ -131,4 +156,4 @@ def autocommit(impl: DialectImpl, connection: Connection | None, current: RunTra
         current.begin()
 
 
-__all__ = ["RunTransaction", "autocommit", "nothing"]
+__all__ = ["RunTransaction", "autocommit", "nothing", "steps_watched"]
