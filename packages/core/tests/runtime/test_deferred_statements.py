@@ -298,3 +298,17 @@ def test_env_py_reads_before_and_writes_after_the_run(project, scripts):
     assert len(scripts) == 1  # a read does not stop deferral; the run's statements ran before env.py's insert
     assert project.rows("SELECT id, v FROM t1") == [(1, "one"), (2, "env")]
     assert project.versions() == ["r3"]
+
+
+@pytest.mark.parametrize("defer", [True, False])
+def test_a_script_that_commits_through_a_connection_it_kept_loses_nothing(project, scripts, defer):
+    # A connection handed over outside mig (config.attributes) ends SQLAlchemy's transaction
+    # behind the run's back; what the run does after that still commits, deferred or not.
+    _write(project, THREE, [("r4", "r3", 'op.get_context().config.attributes["conn"].commit()\n'
+                                         'op.execute("INSERT INTO t1 (id, v) VALUES (4, \'four\')")')])
+    _around_run(project, before='config.attributes["conn"] = connection')
+    _set_env_option(project, f"defer_statements={defer}")
+    command.upgrade(project.config, "head")
+    assert len(scripts) == int(defer)
+    assert project.rows("SELECT id, v FROM t1") == [(1, "one"), (4, "four")]
+    assert project.versions() == ["r4"]

@@ -70,13 +70,6 @@ class RunTransaction:
                 impl.emit(impl.commit_sql())
         elif self._trans is not None:
             trans, self._trans = self._trans, None
-            if impl.deferred is None:
-                if trans.is_active:
-                    trans.commit()
-                return
-            # Code holding the connection may have ended SQLAlchemy's transaction already
-            # (``connection.commit()`` inside env.py's block): what was deferred still runs and
-            # is committed, as it would have been had it run statement by statement.
             connection = self.connection
             assert connection is not None
             try:
@@ -87,8 +80,12 @@ class RunTransaction:
                 raise
             if trans.is_active:
                 trans.commit()
+            # Code holding the connection ended the run's transaction early (a script's commit()
+            # on a connection it was handed outside mig): what ran after it still commits.
+            elif connection.in_transaction():
+                connection.commit()
             else:
-                impl.commit_driver(connection)
+                impl.commit_driver(connection)  # deferred statements ran outside SQLAlchemy's view
 
     def rollback(self, *, check_deferred: bool = False) -> None:
         """Roll back; with ``check_deferred``, first run the statements the transaction deferred,
