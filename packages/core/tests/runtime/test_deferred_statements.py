@@ -312,3 +312,31 @@ def test_a_script_that_commits_through_a_connection_it_kept_loses_nothing(projec
     assert len(scripts) == int(defer)
     assert project.rows("SELECT id, v FROM t1") == [(1, "one"), (4, "four")]
     assert project.versions() == ["r4"]
+
+
+def test_a_kept_connection_reads_what_the_run_wrote_so_far(project, scripts):
+    # SQLAlchemy executing anything on the connection runs the queue first.
+    _write(project, THREE, [
+        ("r4", "r3", 'conn = op.get_context().config.attributes["conn"]\n'
+                     'n = conn.exec_driver_sql("SELECT count(*) FROM t1").scalar()\n'
+                     'op.execute(f"INSERT INTO t1 (id, v) VALUES (4, \'saw {n}\')")'),
+        ("r5", "r4", 'op.create_table("t5", sa.Column("id", sa.Integer, primary_key=True))'),
+    ])
+    _around_run(project, before='config.attributes["conn"] = connection')
+    command.upgrade(project.config, "head")
+    assert len(scripts) == 1 and scripts[0].endswith("WHERE mig_version.version_num = 'r2';\n")
+    assert project.rows("SELECT id, v FROM t1") == [(1, "one"), (4, "saw 1")]
+    assert project.inspect().tables == ["mig_version", "t1", "t5"]
+    assert project.versions() == ["r5"]
+
+
+def test_the_listener_is_gone_when_the_transaction_ends(project, scripts):
+    _write(project, THREE)
+    _edit_env(project, RUN_BLOCK, RUN_BLOCK.replace(
+        "context.run_migrations()\n",
+        'context.run_migrations()\n            config.attributes["during"] = connection._has_events\n')
+        + '        config.attributes["after"] = connection._has_events\n')
+    config = project.config
+    command.upgrade(config, "head")
+    assert len(scripts) == 1
+    assert (config.attributes["during"], config.attributes["after"]) == (True, False)

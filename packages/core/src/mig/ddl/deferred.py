@@ -11,8 +11,11 @@ users of the connection.
 
 Deferral is invisible to scripts and ends early, for the rest of the
 transaction, the moment anything needs the connection itself: a read, a
-statement with parameters, ``op.get_bind()``, a batch operation. Everything
-queued runs first, so every read sees every earlier write.
+statement with parameters, ``op.get_bind()``, a batch operation, or
+SQLAlchemy executing anything on the connection for whoever holds it (a
+listener on the connection, see :meth:`DialectImpl.stop_watching`; reads
+while nothing is queued pass). Everything queued runs first, so every read
+sees every earlier write.
 
 When the script fails, the transaction is rolled back and the queued
 statements are run again one at a time in a new transaction that is rolled

@@ -153,8 +153,48 @@ class DialectImpl:
             from mig.ddl.deferred import DeferredStatements
 
             self.deferred = DeferredStatements(self)
+            self._watch(connection)
             return True
         return False
+
+    # Code that reaches the SQLAlchemy connection without asking mig for it (a connection handed
+    # to a script in config.attributes) still sees every earlier statement: while statements
+    # are deferred, a listener runs the queue before SQLAlchemy executes anything on the
+    # connection, except a read while nothing is queued. mig's own statements go to the driver.
+
+    _watched: Connection | None = None
+
+    def _watch(self, connection: Connection) -> None:
+        from sqlalchemy import event
+
+        event.listen(connection, "before_cursor_execute", self._before_sqlalchemy_executes)
+        self._watched = connection
+
+    def stop_watching(self) -> None:
+        """Remove the listener (the runtime calls this when the transaction ends; not from inside
+        SQLAlchemy's dispatch, which cannot lose a listener while it runs them)."""
+        connection = self._watched
+        if connection is None:
+            return
+        from sqlalchemy import event
+
+        self._watched = None
+        event.remove(connection, "before_cursor_execute", self._before_sqlalchemy_executes)
+        # can_defer() required a connection without listeners: it has none again.
+        connection._has_events = False
+
+    def _before_sqlalchemy_executes(self, conn: Any, cursor: Any, statement: str, parameters: Any,
+                                    context: Any, executemany: bool) -> None:
+        deferred = self.deferred
+        if deferred is not None and (deferred.entries or not _is_read(statement)):
+            self.run_deferred()
+
+    def take_deferred(self) -> DeferredStatements | None:
+        """End deferral for the transaction; returns what was queued (not run). The listener
+        stays, doing nothing, until :meth:`stop_watching`."""
+        deferred = self.deferred
+        self.deferred = None
+        return deferred
 
     def transaction_mark(self, connection: Connection) -> Any:
         """Noted right after ``BEGIN`` of a transaction that env.py holds; ``None``: never defer it.
@@ -202,10 +242,9 @@ class DialectImpl:
 
     def run_deferred(self) -> None:
         """Run the deferred statements now; the rest of the transaction runs statement by statement."""
-        deferred = self.deferred
+        deferred = self.take_deferred()
         if deferred is None:
             return
-        self.deferred = None
         connection = self._connection
         assert connection is not None
         deferred.run(connection)
@@ -260,7 +299,7 @@ class DialectImpl:
     def _straight_to_driver(self, connection: Connection) -> bool:
         """Whether a statement may go straight to the DBAPI cursor (nothing would see it pass)."""
         return bool(self.fast_driver_execute and connection.in_transaction()
-                    and not getattr(connection, "_has_events", True)
+                    and (connection is self._watched or not getattr(connection, "_has_events", True))
                     and not getattr(connection.engine, "_has_events", True)
                     and not getattr(connection, "_echo", True))
 
@@ -755,6 +794,12 @@ def _stub_referenced_tables(tbl: Any) -> None:
 
 
 _WRITE_VERBS = ("insert", "update", "delete", "create", "alter", "drop")
+
+
+def _is_read(sql: str) -> bool:
+    """A ``SELECT``, or a ``PRAGMA`` that sets nothing."""
+    head = sql.lstrip()[:6].lower()
+    return head == "select" or (head == "pragma" and "=" not in sql)
 
 
 def _plain_write(sql: str) -> bool:

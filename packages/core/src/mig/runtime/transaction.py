@@ -73,7 +73,10 @@ class RunTransaction:
             connection = self.connection
             assert connection is not None
             try:
-                impl.run_deferred()
+                try:
+                    impl.run_deferred()
+                finally:
+                    impl.stop_watching()
             except BaseException:
                 if trans.is_active:
                     trans.rollback()
@@ -95,8 +98,8 @@ class RunTransaction:
             return
         self.active = False
         impl = self.impl
-        deferred = impl.deferred
-        impl.deferred = None
+        deferred = impl.take_deferred()
+        impl.stop_watching()
         try:
             if check_deferred and deferred is not None and deferred.entries and self.connection is not None:
                 deferred.replay(self.connection)
