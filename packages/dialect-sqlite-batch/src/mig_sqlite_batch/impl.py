@@ -81,7 +81,8 @@ class SqliteImpl(DialectImpl):
                 and hasattr(driver, "executescript") and hasattr(driver, "total_changes"))
 
     def transaction_mark(self, connection: Connection) -> Any:
-        """Rows changed so far and the schema cookie: any write in the transaction moves one."""
+        """Rows changed so far, the schema cookies (main and temp) and ``user_version``: any write
+        in the transaction moves one of them."""
         if not self.can_defer_driver(connection):
             return None
         driver = connection.connection.driver_connection
@@ -93,6 +94,7 @@ class SqliteImpl(DialectImpl):
                      for name in ("schema_version", "temp.schema_version", "user_version"))
 
     def defer_rest(self, connection: Connection, mark: Any) -> bool:
+        """Nothing moved since ``BEGIN``: commit the empty transaction and defer from here."""
         driver = connection.connection.driver_connection
         if (driver is None or not getattr(driver, "in_transaction", False)
                 or (driver.total_changes, *self._cookies(driver)) != mark):
