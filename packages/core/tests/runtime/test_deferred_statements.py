@@ -1,4 +1,4 @@
-"""SQLite transactions run their plain statements as one script at commit (mig.ddl.deferred).
+"""SQLite runs a run's plain statements as one script at its end (mig.ddl.deferred).
 
 Each test records the scripts handed to ``executescript`` (the real driver
 still runs them) and checks what the database ended with.
@@ -216,11 +216,11 @@ def test_transaction_per_migration_gives_each_step_its_script(project, scripts):
 
 class _Watcher:
     def __init__(self) -> None:
-        self.tables: list[int] = []
+        self.steps: list[int] = []
 
     @hookimpl
     def mig_after_step(self, step: Any) -> None:
-        self.tables.append(step.index)
+        self.steps.append(step.index)
 
 
 def test_step_hooks_and_the_option_keep_statements_running_one_by_one(project, scripts):
@@ -231,7 +231,7 @@ def test_step_hooks_and_the_option_keep_statements_running_one_by_one(project, s
         command.upgrade(project.config, "r2")
     finally:
         plugins.unregister(name)
-    assert watcher.tables == [0, 1]
+    assert watcher.steps == [0, 1]
     _set_env_option(project, "defer_statements=False")
     command.upgrade(project.config, "head")
     assert scripts == []
