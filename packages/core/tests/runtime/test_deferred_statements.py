@@ -13,7 +13,6 @@ import pytest
 
 from mig import command, hookimpl, plugins
 from mig.errors import CommandError, MigrationFailedError
-from mig_sqlite_batch.impl import SqliteImpl
 
 THREE = [
     ("r1", None, 'op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.String(20)))'),
@@ -23,17 +22,9 @@ THREE = [
 
 
 @pytest.fixture
-def scripts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The scripts SQLite is given in one call, in order."""
-    seen: list[str] = []
-    run = SqliteImpl.execute_script
-
-    def recording(self: SqliteImpl, connection: Any, script: str) -> None:
-        seen.append(script)
-        run(self, connection, script)
-
-    monkeypatch.setattr(SqliteImpl, "execute_script", recording)
-    return seen
+def scripts(sqlite_scripts: list[str]) -> list[str]:
+    """The scripts SQLite is given in one call, in order (the root conftest records them)."""
+    return sqlite_scripts
 
 
 def _write(project: Any, *step_lists: list[tuple[str, str | None, str]]) -> None:
