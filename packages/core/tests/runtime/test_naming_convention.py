@@ -44,6 +44,21 @@ def runner_for(tmp_path: Path, url: str, convention: dict[str, str] | None, labe
     return MigrationRunner(tmp_path / label, url, configure_options=options, **kw)
 
 
+def run_online(tmp_path: Path, url: str, convention: dict[str, str] | None, body: Callable[[], None],
+               label: str = "p") -> None:
+    """Upgrade ``url`` through one revision whose ``upgrade()`` is ``body``."""
+    with runner_for(tmp_path, url, convention, label) as runner:
+        runner.run(body)
+
+
+def offline_sql(tmp_path: Path, url: str, convention: dict[str, str] | None, body: Callable[[], None],
+                label: str = "p") -> str:
+    """The ``--sql`` output of one revision whose ``upgrade()`` is ``body`` (version table ``mig_version``)."""
+    with runner_for(tmp_path, url, convention, label, version_table="mig_version") as runner:
+        runner.add(body)
+        return runner.sql()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'nc.db'}"
@@ -96,9 +111,7 @@ def create_parent_child(parent: str = "parent", child: str = "child", *,
 
 
 def test_sqlite_create_table_names_follow_the_convention(tmp_path: Path, sqlite_url: str) -> None:
-    runner = runner_for(tmp_path, sqlite_url, CONVENTION)
-    runner.run(create_parent_child())
-    runner.close()
+    run_online(tmp_path, sqlite_url, CONVENTION, create_parent_child())
     child = Reflected(sqlite_url, "child")
     assert child.pk == "pk_child"
     assert child.uniques == [("uq_child_email", ("email",))]
@@ -124,9 +137,7 @@ def test_sqlite_create_table_names_follow_the_convention(tmp_path: Path, sqlite_
 
 
 def test_sqlite_without_target_metadata_names_are_unchanged(tmp_path: Path, sqlite_url: str) -> None:
-    runner = runner_for(tmp_path, sqlite_url, None)
-    runner.run(create_parent_child())
-    runner.close()
+    run_online(tmp_path, sqlite_url, None, create_parent_child())
     child = Reflected(sqlite_url, "child")
     assert child.pk is None
     assert child.uniques == [(None, ("email",))]
@@ -144,26 +155,16 @@ def test_sqlite_without_target_metadata_names_are_unchanged(tmp_path: Path, sqli
 
 def test_sqlite_default_convention_in_target_metadata_changes_nothing(tmp_path: Path, sqlite_url: str) -> None:
     """A ``MetaData()`` without a convention of its own is the same as no target_metadata."""
-    with_md = runner_for(tmp_path, sqlite_url, {}, "with")
-    with_md.run(create_parent_child())
-    with_md.close()
+    run_online(tmp_path, sqlite_url, {}, create_parent_child(), "with")
     child = Reflected(sqlite_url, "child")
     assert child.pk is None and child.uniques == [(None, ("email",))]
     assert ("ix_child_age", ("age",), False) in child.indexes
-    offline = runner_for(tmp_path, "sqlite://", {}, "offline_with")
-    offline.add(create_parent_child())
-    plain = runner_for(tmp_path, "sqlite://", None, "offline_without")
-    plain.add(create_parent_child())
-    assert offline.sql().replace(offline.version_table, "V") == plain.sql().replace(plain.version_table, "V")
-    offline.close()
-    plain.close()
+    assert (offline_sql(tmp_path, "sqlite://", {}, create_parent_child(), "offline_with")
+            == offline_sql(tmp_path, "sqlite://", None, create_parent_child(), "offline_without"))
 
 
 def test_sqlite_offline_sql_with_convention(tmp_path: Path) -> None:
-    runner = runner_for(tmp_path, "sqlite://", CONVENTION, version_table="mig_version")
-    runner.add(create_parent_child())
-    sql = runner.sql()
-    runner.close()
+    sql = offline_sql(tmp_path, "sqlite://", CONVENTION, create_parent_child())
     assert ("CREATE TABLE child (\n    id INTEGER NOT NULL,\n    email VARCHAR(80),\n    age INTEGER,\n"
             "    parent_id INTEGER,\n    CONSTRAINT pk_child PRIMARY KEY (id),\n"
             "    CONSTRAINT uq_child_email UNIQUE (email),\n    CONSTRAINT ck_child CHECK (age > 0),\n"
@@ -203,10 +204,8 @@ def more_constraint_ops() -> None:
 
 
 def offline_pg(tmp_path: Path, convention: dict[str, str] | None, label: str) -> list[str]:
-    runner = runner_for(tmp_path, "postgresql+psycopg://", convention, label, version_table="mig_version")
-    runner.add(constraint_ops(unnamed=convention is not NAMED_CONVENTION))
-    sql = runner.sql()
-    runner.close()
+    sql = offline_sql(tmp_path, "postgresql+psycopg://", convention,
+                      constraint_ops(unnamed=convention is not NAMED_CONVENTION), label)
     lines = [line for line in sql.splitlines() if not line.startswith("-- ")]
     statements = [s.strip() for s in "\n".join(lines).split(";\n")]
     return [s for s in statements if "mig_version" not in s and (
@@ -284,9 +283,7 @@ def pg_constraint_ops(parent: str, child: str) -> Callable[[], None]:
 def test_postgresql_unnamed_constraint_names(tmp_path: Path, pg_url: str, with_convention: bool) -> None:
     """With target_metadata's convention the names follow it; without, PostgreSQL chooses them."""
     parent, child = servers.unique_name("par"), servers.unique_name("chi")
-    runner = runner_for(tmp_path, pg_url, CONVENTION if with_convention else None)
-    runner.run(pg_constraint_ops(parent, child))
-    runner.close()
+    run_online(tmp_path, pg_url, CONVENTION if with_convention else None, pg_constraint_ops(parent, child))
     got = Reflected(pg_url, child)
     if with_convention:
         want = (f"pk_{child}", f"uq_{child}_email", f"fk_{child}_parent_id_{parent}", f"ck_{child}")
@@ -303,9 +300,7 @@ def test_postgresql_unnamed_constraint_names(tmp_path: Path, pg_url: str, with_c
 @pytest.mark.postgresql
 def test_postgresql_create_table_constraints_and_indexes(tmp_path: Path, pg_url: str) -> None:
     parent, child = servers.unique_name("par"), servers.unique_name("chi")
-    runner = runner_for(tmp_path, pg_url, CONVENTION)
-    runner.run(create_parent_child(parent, child, unnamed_index=False))
-    runner.close()
+    run_online(tmp_path, pg_url, CONVENTION, create_parent_child(parent, child, unnamed_index=False))
     got = Reflected(pg_url, child)
     assert got.pk == f"pk_{child}"
     assert got.uniques == [(f"uq_{child}_email", ("email",))]
@@ -327,24 +322,17 @@ def test_postgresql_unnamed_create_index_follows_the_convention(tmp_path: Path, 
         op.create_table(table, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer))
         op.create_index(None, table, ["a"])
 
-    runner = runner_for(tmp_path, pg_url, CONVENTION)
-    runner.run(upgrade)
-    runner.close()
+    run_online(tmp_path, pg_url, CONVENTION, upgrade)
     assert Reflected(pg_url, table).indexes == [(f"idx_{table}_a", ("a",), False)]
 
 
 def test_offline_postgresql_unnamed_create_index(tmp_path: Path) -> None:
     """Offline: op.create_index(None, ...) follows the convention on PostgreSQL and SQLite alike."""
-    runner = runner_for(tmp_path, "postgresql+psycopg://", CONVENTION, version_table="mig_version")
-    runner.add(lambda: op.create_index(None, "t", ["a"]))
-    sql = runner.sql()
-    runner.close()
-    assert "CREATE INDEX idx_t_a ON t (a);" in sql
-    sqlite_runner = runner_for(tmp_path, "sqlite://", CONVENTION, "sqlite", version_table="mig_version")
-    sqlite_runner.add(lambda: op.create_index(None, "t", ["a"]))
-    sql = sqlite_runner.sql()
-    sqlite_runner.close()
-    assert "CREATE INDEX idx_t_a ON t (a);" in sql
+    def upgrade() -> None:
+        op.create_index(None, "t", ["a"])
+
+    assert "CREATE INDEX idx_t_a ON t (a);" in offline_sql(tmp_path, "postgresql+psycopg://", CONVENTION, upgrade)
+    assert "CREATE INDEX idx_t_a ON t (a);" in offline_sql(tmp_path, "sqlite://", CONVENTION, upgrade, "sqlite")
 
 
 @pytest.mark.postgresql
