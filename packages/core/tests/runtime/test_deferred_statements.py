@@ -331,3 +331,20 @@ def test_the_listener_is_gone_when_the_transaction_ends(project, scripts):
     command.upgrade(config, "head")
     assert len(scripts) == 1
     assert (config.attributes["during"], config.attributes["after"]) == (True, False)
+
+
+def test_a_kept_connection_writing_first_in_a_step_stays_in_the_step_transaction(project, scripts):
+    # With transaction_per_migration each step's queue starts empty: a write through SQLAlchemy
+    # then begins the step's transaction first (only reads pass), so it rolls back with the step.
+    _write(project, THREE, [
+        ("r4", "r3", 'conn = op.get_context().config.attributes["conn"]\n'
+                     'conn.exec_driver_sql("INSERT INTO t1 (id, v) VALUES (4, \'kept\')")\n'
+                     'op.execute("INSERT INTO no_such_table VALUES (1)")'),
+    ])
+    _around_run(project, before='config.attributes["conn"] = connection')
+    project.options["transaction_per_migration"] = True
+    with pytest.raises(MigrationFailedError, match=r"^upgrade r4 \(r4_step.py\) failed: OperationalError: "
+                                                   "no such table: no_such_table"):
+        command.upgrade(project.config, "head")
+    assert project.rows("SELECT id, v FROM t1") == [(1, "one")]
+    assert project.versions() == ["r3"]

@@ -72,9 +72,9 @@ class SqliteImpl(DialectImpl):
         (``executescript``), when SQLite is not in a transaction yet (the script begins it)
         and nothing listens to SQLAlchemy's execution events."""
         driver = connection.connection.driver_connection
-        return self.can_defer_driver(connection) and getattr(driver, "in_transaction", None) is False
+        return self._scriptable(connection) and getattr(driver, "in_transaction", None) is False
 
-    def can_defer_driver(self, connection: Connection) -> bool:
+    def _scriptable(self, connection: Connection) -> bool:
         """The standard library's driver, and nothing listening to SQLAlchemy's execution events."""
         driver = connection.connection.driver_connection
         return (self.fast_driver_execute and self._straight_to_driver(connection)
@@ -83,27 +83,15 @@ class SqliteImpl(DialectImpl):
     def transaction_mark(self, connection: Connection) -> Any:
         """Rows changed so far, the schema cookies (main and temp) and ``user_version``: any write
         in the transaction moves one of them."""
-        if not self.can_defer_driver(connection):
+        if not self._scriptable(connection):
             return None
-        driver = connection.connection.driver_connection
-        return (driver.total_changes, *self._cookies(driver))  # type: ignore[union-attr]
+        driver: Any = connection.connection.driver_connection
+        return (driver.total_changes, *(driver.execute(f"PRAGMA {name}").fetchone()[0]
+                                        for name in ("schema_version", "temp.schema_version", "user_version")))
 
-    @staticmethod
-    def _cookies(driver: Any) -> tuple[Any, ...]:
-        return tuple(driver.execute(f"PRAGMA {name}").fetchone()[0]
-                     for name in ("schema_version", "temp.schema_version", "user_version"))
-
-    def defer_rest(self, connection: Connection, mark: Any) -> bool:
-        """Nothing moved since ``BEGIN``: commit the empty transaction and defer from here."""
-        driver = connection.connection.driver_connection
-        if (driver is None or not getattr(driver, "in_transaction", False)
-                or (driver.total_changes, *self._cookies(driver)) != mark):
-            return False
-        driver.commit()  # nothing was done in it: ending it loses nothing
-        if self.start_deferring(connection):
-            return True
-        self.on_transaction_begin(connection)
-        return False
+    def reads_only(self, sql: str) -> bool:
+        head = sql.lstrip()[:6].lower()
+        return head == "select" or (head == "pragma" and "=" not in sql)  # PRAGMA x = y sets x
 
     def deferrable(self, sql: str) -> bool:
         # One statement (cursor.execute() insists on that too) that the ";" after it ends:

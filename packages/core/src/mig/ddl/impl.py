@@ -136,10 +136,6 @@ class DialectImpl:
             self.run_deferred()
         return self._connection
 
-    @connection.setter
-    def connection(self, value: Connection | None) -> None:
-        self._connection = value
-
     def start_deferring(self, connection: Connection) -> bool:
         """Called by the runtime right after it begins a transaction inside ``run_migrations``
         that it will commit itself (a step's, the version table's), when :attr:`may_defer` and no
@@ -186,7 +182,7 @@ class DialectImpl:
     def _before_sqlalchemy_executes(self, conn: Any, cursor: Any, statement: str, parameters: Any,
                                     context: Any, executemany: bool) -> None:
         deferred = self.deferred
-        if deferred is not None and (deferred.entries or not _is_read(statement)):
+        if deferred is not None and (deferred.entries or not self.reads_only(statement)):
             self.run_deferred()
 
     def take_deferred(self) -> DeferredStatements | None:
@@ -199,15 +195,27 @@ class DialectImpl:
     def transaction_mark(self, connection: Connection) -> Any:
         """Noted right after ``BEGIN`` of a transaction that env.py holds; ``None``: never defer it.
 
-        :meth:`defer_rest` receives it when the run starts, to tell whether
-        anything was done in the transaction meanwhile.
+        :meth:`defer_rest` compares it with a new one when the run starts, to
+        tell whether anything was done in the transaction meanwhile.
         """
         return None
 
     def defer_rest(self, connection: Connection, mark: Any) -> bool:
         """At the start of a run inside env.py's transaction: if nothing has been done in it since
-        ``mark``, end it (it is empty) and defer the rest; returns whether it did."""
+        ``mark`` (:meth:`transaction_mark` unchanged), end it (it is empty, so nothing is lost)
+        and defer the rest; returns whether it did."""
+        if mark is None or self.transaction_mark(connection) != mark:
+            return False
+        self.commit_driver(connection)
+        if self.start_deferring(connection):
+            return True
+        self.on_transaction_begin(connection)  # could not defer after all: back in a transaction
         return False
+
+    def reads_only(self, sql: str) -> bool:
+        """Whether ``sql`` only reads (a statement SQLAlchemy runs on the connection while nothing
+        is queued yet need not start the deferred transaction). Default: ``SELECT``."""
+        return sql.lstrip()[:6].lower() == "select"
 
     def can_defer(self, connection: Connection) -> bool:
         """Whether this dialect can run a transaction's statements as one script now (default: no).
@@ -317,7 +325,7 @@ class DialectImpl:
             return self._send_plain(sql)
         self.run_deferred()  # a statement with parameters: what was deferred runs first
         if self._straight_to_driver(connection):
-            return self._on_cursor(connection, sql, params)
+            return self.run_on_cursor(connection, sql, params)
         if params is None:
             return connection.exec_driver_sql(sql)
         return connection.exec_driver_sql(sql, params)
@@ -332,14 +340,11 @@ class DialectImpl:
             self.run_deferred()
         connection = self._connection
         assert connection is not None
-        return self._on_cursor(connection, sql)
+        return self.run_on_cursor(connection, sql)
 
     def run_on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
-        """Run a statement on the DBAPI cursor, errors wrapped as SQLAlchemy wraps them."""
-        return self._on_cursor(connection, sql, params)
-
-    def _on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
-        """Run a statement on the DBAPI cursor (the caller checked :meth:`_straight_to_driver`)."""
+        """Run a statement on the DBAPI cursor, errors wrapped as SQLAlchemy wraps them (no
+        SQLAlchemy execution: the caller checked :meth:`_straight_to_driver`, or is replaying)."""
         cursor = self._cursor
         driver = connection.connection.driver_connection
         if cursor is None or self._cursor_owner is not driver:
@@ -794,12 +799,6 @@ def _stub_referenced_tables(tbl: Any) -> None:
 
 
 _WRITE_VERBS = ("insert", "update", "delete", "create", "alter", "drop")
-
-
-def _is_read(sql: str) -> bool:
-    """A ``SELECT``, or a ``PRAGMA`` that sets nothing."""
-    head = sql.lstrip()[:6].lower()
-    return head == "select" or (head == "pragma" and "=" not in sql)
 
 
 def _plain_write(sql: str) -> bool:

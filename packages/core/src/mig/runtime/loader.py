@@ -8,6 +8,7 @@ import (finders, path resolution, spec objects).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from importlib.machinery import SourceFileLoader
@@ -82,10 +83,8 @@ def load_script_module(script: Any, caches: CodeCaches | None = None) -> ModuleT
     except Exception as exc:
         sys.modules.pop(name, None)
         raise ScriptError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc
-    try:
+    with contextlib.suppress(AttributeError):  # a frozen or slotted script object: not cached
         script._mig_module = module
-    except AttributeError:  # a frozen or slotted script object: not cached
-        return module
     return module
 
 

@@ -376,7 +376,7 @@ def _describe(step: Any) -> str:
 
 def step_failure(direction: str, revision: str | None, path: str, exc: BaseException) -> MigrationFailedError:
     """The error for a step whose script (or one of its statements) failed with ``exc``."""
-    name = path.rsplit("/", 1)[-1].rsplit(os.sep, 1)[-1]
+    name = os.path.basename(path)
     return MigrationFailedError(f"{direction} {revision} ({name}) failed: {describe_exception(exc)}",
                                 revision=revision, path=path)
 
