@@ -73,14 +73,13 @@ class RunTransaction:
             connection = self.connection
             assert connection is not None
             try:
-                try:
-                    impl.run_deferred()
-                finally:
-                    impl.stop_watching()
+                impl.run_deferred()
             except BaseException:
                 if trans.is_active:
                     trans.rollback()
                 raise
+            finally:
+                impl.stop_watching()
             if trans.is_active:
                 trans.commit()
             # Code holding the connection ended the run's transaction early (a script's commit()
