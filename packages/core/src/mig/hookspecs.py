@@ -105,9 +105,7 @@ def mig_before_step(step: Any) -> None:
     :param step: a :class:`mig.runtime.events.StepEvent` with ``revision``,
         ``direction`` (``"upgrade"``/``"downgrade"``), ``index`` and ``total``.
 
-    Registering this hook (or ``mig_after_step``) keeps SQLite from
-    deferring a run's statements to its end
-    (:mod:`mig.ddl.deferred`): each step's statements run with the step.
+    Registering it changes nothing about how the run executes.
 
     **Return:** ``None``.
     """

@@ -23,7 +23,7 @@ class RecordingStrategy:
 
     def run(self, op):
         SEEN.append(op)
-        self.impl.emit(f"-- recreated {op.table_name} with {len(op.operations)} operations")
+        self.impl.execute(f"-- recreated {op.table_name} with {len(op.operations)} operations")
 
 
 class StrategyPlugin:

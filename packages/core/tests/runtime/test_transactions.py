@@ -1,4 +1,4 @@
-"""A failing migration leaves schema, data and version rows exactly as they were (deferred or not)."""
+"""A failing migration leaves schema, data and version rows exactly as they were."""
 
 from __future__ import annotations
 
@@ -17,18 +17,6 @@ SIX = [
                  'op.execute("INSERT INTO no_such_table VALUES (1)")'),
     ("r6", "r5", 'op.create_table("t6", sa.Column("id", sa.Integer, primary_key=True))'),
 ]
-
-
-@pytest.fixture(params=["deferred", "one by one"])
-def project(project, request):
-    """Each test twice: SQLite running the run's statements as one script, and one at a time."""
-    if request.param == "one by one":
-        env = project.location / "env.py"
-        env.write_text(env.read_text().replace("connection=connection, target_metadata=target_metadata",
-                                               "connection=connection, target_metadata=target_metadata, "
-                                               "defer_statements=False"))
-        assert "defer_statements=False" in env.read_text()
-    return project
 
 
 def _write_six(project):

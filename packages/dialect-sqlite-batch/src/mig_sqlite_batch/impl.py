@@ -4,9 +4,7 @@ SQLite adds columns, renames tables and columns, and (from 3.35) drops
 columns. Everything else that changes an existing table (types, nullability,
 defaults, constraints) needs the table rebuilt: ``op.batch_alter_table``.
 DDL is transactional; pysqlite does not open a transaction before DDL on its
-own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN`` -- or, where
-the transaction defers its statements (:mod:`mig.ddl.deferred`), ``BEGIN``
-opens the script that runs them at the end of the run.
+own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN``.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError
-from mig_sqlite_batch.direct import SqliteDirectDDL
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -51,12 +48,6 @@ class SqliteImpl(DialectImpl):
     name: ClassVar[str] = "sqlite"
     transactional_ddl: ClassVar[bool] = True
     add_column_foreign_keys: ClassVar[bool] = False
-    direct_ddl = SqliteDirectDDL
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Straight to the cursor only for the standard library driver (aiosqlite's is async).
-        self.fast_driver_execute = self.dialect.driver == "pysqlite"
 
     # -- transactions -----------------------------------------------------------
 
@@ -66,40 +57,6 @@ class SqliteImpl(DialectImpl):
         in_transaction = getattr(driver, "in_transaction", None)
         if in_transaction is False:
             connection.exec_driver_sql("BEGIN")
-
-    def can_defer(self, connection: Connection) -> bool:
-        """The standard library driver runs a transaction's statements as one script
-        (``executescript``), when SQLite is not in a transaction yet (the script begins it)
-        and nothing listens to SQLAlchemy's execution events."""
-        driver = connection.connection.driver_connection
-        return self._scriptable(connection) and getattr(driver, "in_transaction", None) is False
-
-    def _scriptable(self, connection: Connection) -> bool:
-        """The standard library's driver, and nothing listening to SQLAlchemy's execution events."""
-        driver = connection.connection.driver_connection
-        return (self.fast_driver_execute and self._straight_to_driver(connection)
-                and hasattr(driver, "executescript") and hasattr(driver, "total_changes"))
-
-    def transaction_mark(self, connection: Connection) -> Any:
-        """Rows changed so far, the schema cookies (main and temp) and ``user_version``: any write
-        in the transaction moves one of them."""
-        if not self._scriptable(connection):
-            return None
-        driver: Any = connection.connection.driver_connection
-        return (driver.total_changes, *(driver.execute(f"PRAGMA {name}").fetchone()[0]
-                                        for name in ("schema_version", "temp.schema_version", "user_version")))
-
-    def reads_only(self, sql: str) -> bool:
-        head = sql.lstrip()[:6].lower()
-        return head == "select" or (head == "pragma" and "=" not in sql)  # PRAGMA x = y sets x
-
-    def deferrable(self, sql: str) -> bool:
-        # One statement (cursor.execute() insists on that too) that the ";" after it ends:
-        # complete_statement() says no when the ";" would fall in a comment or a string.
-        return ";" not in sql and sqlite3.complete_statement(sql + ";")
-
-    def execute_script(self, connection: Connection, script: str) -> None:
-        connection.connection.driver_connection.executescript(script)  # type: ignore[union-attr]
 
     # -- what SQLite can do -------------------------------------------------------
 

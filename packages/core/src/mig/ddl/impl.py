@@ -19,8 +19,6 @@ from mig.errors import OfflineError, OperationError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect
 
-    from mig.ddl.deferred import DeferredStatements
-    from mig.ddl.direct import DirectDDL
     from mig.ops import (
         AddColumnOp,
         AlterColumnOp,
@@ -70,7 +68,9 @@ class DialectImpl:
                  as_sql: bool = False, output: TextIO | None = None, literal_binds: bool = False,
                  context_opts: Mapping[str, Any] | None = None) -> None:
         self.dialect = dialect
-        self._connection = connection
+        #: The live connection (``None`` offline); statements run on it in the order they are sent.
+        self.connection = connection
+        #: Offline mode: statements are written to :attr:`output` instead of executed.
         self.as_sql = as_sql
         self.output = output
         self.literal_binds = literal_binds or as_sql
@@ -119,252 +119,33 @@ class DialectImpl:
         return handler
 
 
-    # -- the connection, and deferred statements ---------------------------------------
-
-    #: The current transaction's queued statements while it defers them (see
-    #: :mod:`mig.ddl.deferred`); ``None`` when statements run as they come.
-    deferred: DeferredStatements | None = None
-    #: Set by the runtime when nothing observes the steps as they run (no step hooks, no
-    #: ``on_version_apply``) and the project did not turn deferral off: transactions may defer.
-    may_defer: bool = False
-
-    @property
-    def connection(self) -> Connection | None:
-        """The live connection (``None`` offline). Whoever takes it sees every earlier statement:
-        taking it runs the deferred statements first and ends deferral for the transaction."""
-        if self.deferred is not None:
-            self.run_deferred()
-        return self._connection
-
-    def start_deferring(self, connection: Connection) -> bool:
-        """Called by the runtime right after it begins a transaction inside ``run_migrations``
-        that it will commit itself (a step's, the version table's), when :attr:`may_defer` and no
-        step hooks are registered; and by :meth:`defer_rest`.
-
-        Returns whether the transaction defers its statements (then the
-        runtime does not call :meth:`on_transaction_begin`: ``BEGIN`` is the
-        first statement of the script).
-        """
-        if self.can_defer(connection):
-            from mig.ddl.deferred import DeferredStatements
-
-            self.deferred = DeferredStatements(self)
-            self._watch(connection)
-            return True
-        return False
-
-    # Code that reaches the SQLAlchemy connection without asking mig for it (a connection handed
-    # to a script in config.attributes) still sees every earlier statement: while statements
-    # are deferred, a listener runs the queue before SQLAlchemy executes anything on the
-    # connection, except a read while nothing is queued. mig's own statements go to the driver.
-
-    _watched: Connection | None = None
-
-    def _watch(self, connection: Connection) -> None:
-        from sqlalchemy import event
-
-        event.listen(connection, "before_cursor_execute", self._before_sqlalchemy_executes)
-        self._watched = connection
-
-    def stop_watching(self) -> None:
-        """Remove the listener (the runtime calls this when the transaction ends; not from inside
-        SQLAlchemy's dispatch, which cannot lose a listener while it runs them)."""
-        connection = self._watched
-        if connection is None:
-            return
-        from sqlalchemy import event
-
-        self._watched = None
-        event.remove(connection, "before_cursor_execute", self._before_sqlalchemy_executes)
-        # can_defer() required a connection without listeners: it has none again.
-        connection._has_events = False
-
-    def _before_sqlalchemy_executes(self, conn: Any, cursor: Any, statement: str, parameters: Any,
-                                    context: Any, executemany: bool) -> None:
-        deferred = self.deferred
-        if deferred is not None and (deferred.entries or not self.reads_only(statement)):
-            self.run_deferred()
-
-    def take_deferred(self) -> DeferredStatements | None:
-        """End deferral for the transaction; returns what was queued (not run). The listener
-        stays, doing nothing, until :meth:`stop_watching`."""
-        deferred = self.deferred
-        self.deferred = None
-        return deferred
-
-    def transaction_mark(self, connection: Connection) -> Any:
-        """Noted right after ``BEGIN`` of a transaction that env.py holds; ``None``: never defer it.
-
-        :meth:`defer_rest` compares it with a new one when the run starts, to
-        tell whether anything was done in the transaction meanwhile.
-        """
-        return None
-
-    def defer_rest(self, connection: Connection, mark: Any) -> bool:
-        """At the start of a run inside env.py's transaction: if nothing has been done in it since
-        ``mark`` (:meth:`transaction_mark` unchanged), end it (it is empty, so nothing is lost)
-        and defer the rest; returns whether it did."""
-        if mark is None or self.transaction_mark(connection) != mark:
-            return False
-        self.commit_driver(connection)
-        if self.start_deferring(connection):
-            return True
-        self.on_transaction_begin(connection)  # could not defer after all: back in a transaction
-        return False
-
-    def reads_only(self, sql: str) -> bool:
-        """Whether ``sql`` only reads (a statement SQLAlchemy runs on the connection while nothing
-        is queued yet need not start the deferred transaction). Default: ``SELECT``."""
-        return sql.lstrip()[:6].lower() == "select"
-
-    def can_defer(self, connection: Connection) -> bool:
-        """Whether this dialect can run a transaction's statements as one script now (default: no).
-
-        A dialect that says yes implements :meth:`deferrable` and
-        :meth:`execute_script` (and :meth:`rollback_driver` if its driver's
-        ``rollback()`` will not do), and must not be in a transaction yet.
-        """
-        return False
-
-    def deferrable(self, sql: str) -> bool:
-        """Whether ``sql`` can go into a script as it is: one statement, ended by the ``;`` the
-        script puts after it (not inside a comment or a string). Others run the queue first."""
-        return False
-
-    def execute_script(self, connection: Connection, script: str) -> None:
-        """Run ``script`` (``BEGIN`` and statements, each ended by ``;``) in one call to the driver."""
-        raise NotImplementedError(f"{type(self).__name__} cannot run scripts; can_defer() must say no")
-
-    def rollback_driver(self, connection: Connection) -> None:
-        """Roll the driver's connection back (after a deferred script failed)."""
-        driver = connection.connection.driver_connection
-        if driver is not None:
-            driver.rollback()
-
-    def commit_driver(self, connection: Connection) -> None:
-        """Commit the driver's connection (deferred statements that ran after SQLAlchemy's
-        transaction had been ended by other code)."""
-        driver = connection.connection.driver_connection
-        if driver is not None:
-            driver.commit()
-
-    def run_deferred(self) -> None:
-        """Run the deferred statements now; the rest of the transaction runs statement by statement."""
-        deferred = self.take_deferred()
-        if deferred is None:
-            return
-        connection = self._connection
-        assert connection is not None
-        deferred.run(connection)
-
-    def reading_connection(self, what: str) -> Connection:
-        """The connection for mig's own reads of its tables: like :meth:`require_connection`, but
-        deferral goes on while nothing is queued (the read then sees what it would see anyway)."""
-        deferred = self.deferred
-        if deferred is not None and not deferred.entries and not self.as_sql and self._connection is not None:
-            return self._connection
-        return self.require_connection(what)
-
-    # -- statements -------------------------------------------------------------------
+    # -- statements: the one sink ----------------------------------------------------
 
     def execute(self, construct: Any, params: Any = None, *,
                 execution_options: Mapping[str, Any] | None = None) -> Any:
-        """Execute a statement (string, ``text()`` or construct) or, offline, write it out.
+        """Send one statement: online, execute it on the connection; offline, write it out.
 
-        Offline, bound values are rendered inline and the statement is written
-        to :attr:`output` followed by :attr:`statement_terminator` and a blank line.
+        ``construct`` is SQL text (run as ``text()``), a ``text()`` clause or
+        any SQLAlchemy executable (DDL constructs included). Online it runs on
+        :attr:`connection` through SQLAlchemy's ``Connection.execute`` and the
+        result is returned. Offline, bound values are rendered inline and the
+        statement is written to :attr:`output` followed by
+        :attr:`statement_terminator` and a blank line; ``None`` is returned.
         """
         if self.as_sql:
             if params:
                 raise OfflineError("statements with separate parameters cannot be written as SQL; "
                                    "put the values in the statement (op.inline_literal) instead")
-            self.emit(self.render(construct))
+            self._write(self.render(construct))
             return None
-        connection = self._connection
+        connection = self.connection
         if connection is None:
             raise OperationError("no connection: configure the migration context with connection=...")
         if isinstance(construct, str):
             construct = _text(construct)
-        elif (self.fast_driver_execute and not execution_options and params is None
-              and isinstance(construct, _ddl_element_class())):
-            return self.execute_driver_sql(self.render_online(construct))
-        self.run_deferred()  # SQLAlchemy executes it: deferred statements run first
         if execution_options:
             return connection.execute(construct, params, execution_options=execution_options)
-        if params is not None:
-            return connection.execute(construct, params)
-        return connection.execute(construct)
-
-    #: Run DDL and version-table statements straight on the driver's cursor when nothing
-    #: listens to SQLAlchemy's execution events (no echo, no event listeners). Only for
-    #: drivers whose SQL needs no escaping beyond what the compiler does (SQLite's qmark).
-    fast_driver_execute: bool = False
-
-    def render_online(self, construct: Any) -> str:
-        """A construct compiled for execution (bound values stay parameters)."""
-        return str(construct.compile(dialect=self.dialect))
-
-    def _straight_to_driver(self, connection: Connection) -> bool:
-        """Whether a statement may go straight to the DBAPI cursor (nothing would see it pass)."""
-        return bool(self.fast_driver_execute and connection.in_transaction()
-                    and (connection is self._watched or not getattr(connection, "_has_events", True))
-                    and not getattr(connection.engine, "_has_events", True)
-                    and not getattr(connection, "_echo", True))
-
-    def execute_driver_sql(self, sql: str, params: Any = None) -> Any:
-        """Execute SQL text with driver-style parameters; returns the cursor (or SQLAlchemy result).
-
-        With :attr:`fast_driver_execute`, inside a transaction and with no
-        SQLAlchemy event listeners or echo, the statement goes straight to the
-        DBAPI cursor; errors are wrapped exactly as SQLAlchemy wraps them.
-        """
-        connection = self._connection
-        if connection is None:
-            raise OperationError("no connection: configure the migration context with connection=...")
-        if self.deferred is not None and params is None:
-            return self._send_plain(sql)
-        self.run_deferred()  # a statement with parameters: what was deferred runs first
-        if self._straight_to_driver(connection):
-            return self.run_on_cursor(connection, sql, params)
-        if params is None:
-            return connection.exec_driver_sql(sql)
-        return connection.exec_driver_sql(sql, params)
-
-    def _send_plain(self, sql: str) -> Any:
-        """A statement without parameters on the driver path: queued while deferring, else executed."""
-        deferred = self.deferred
-        if deferred is not None:
-            if self.deferrable(sql):
-                deferred.add(sql)
-                return None
-            self.run_deferred()
-        connection = self._connection
-        assert connection is not None
-        return self.run_on_cursor(connection, sql)
-
-    def run_on_cursor(self, connection: Connection, sql: str, params: Any = None) -> Any:
-        """Run a statement on the DBAPI cursor, errors wrapped as SQLAlchemy wraps them (no
-        SQLAlchemy execution: the caller checked :meth:`_straight_to_driver`, or is replaying)."""
-        cursor = self._cursor
-        driver = connection.connection.driver_connection
-        if cursor is None or self._cursor_owner is not driver:
-            assert driver is not None
-            cursor = self._cursor = driver.cursor()
-            self._cursor_owner = driver
-        try:
-            if params is None:
-                cursor.execute(sql)
-            else:
-                cursor.execute(sql, params)
-        except self.dialect.loaded_dbapi.Error as exc:
-            from sqlalchemy.exc import DBAPIError
-
-            raise DBAPIError.instance(sql, params, exc, self.dialect.loaded_dbapi.Error,
-                                      dialect=self.dialect) from exc
-        return cursor
-
-    _cursor: Any = None
-    _cursor_owner: Any = None
+        return connection.execute(construct, params)
 
     def render(self, construct: Any) -> str:
         """A statement as SQL text for this dialect, bound values inlined."""
@@ -372,41 +153,6 @@ class DialectImpl:
             return construct.strip()
         compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
         return _tidy(str(compiled))
-
-    # -- direct DDL (plain statements written without SQLAlchemy's compiler) ----------
-
-    #: A :class:`mig.ddl.direct.DirectDDL` subclass that writes plain ``CREATE TABLE``,
-    #: ``ADD COLUMN`` and ``CREATE INDEX`` statements itself, byte-identical to the dialect's
-    #: compiler; ``None`` compiles everything through SQLAlchemy. It is used offline, and
-    #: online only when statements go straight to the driver (:meth:`execute_driver_sql`).
-    direct_ddl: ClassVar[type[DirectDDL] | None] = None
-
-    def _direct(self) -> DirectDDL | None:
-        """The direct renderer for the next statement, or ``None`` to compile through SQLAlchemy."""
-        found = self.__dict__.get("_direct_ddl_instance", _UNSET)
-        if found is _UNSET:
-            found = None
-            if self.direct_ddl is not None and not self.naming_convention:
-                found = self.direct_ddl.for_dialect(self.dialect)
-            self.__dict__["_direct_ddl_instance"] = found
-        if found is None or self.as_sql:
-            return found
-        connection = self._connection
-        if connection is None or not self._straight_to_driver(connection):
-            return None
-        return found
-
-    #: Set by ``Operations.create_table`` while the script that called it throws the result
-    #: away (:mod:`mig.operations.callsite`): :meth:`create_table` may then skip building the
-    #: ``Table`` it would return, when the statement needs none (direct DDL).
-    table_result_unused: bool = False
-
-    def _run_direct(self, sql: str) -> None:
-        """Write (offline) or execute (online, on the cursor) a statement from :meth:`_direct`."""
-        if self.as_sql:
-            self.emit(_tidy(sql))
-        else:
-            self._send_plain(sql)  # _direct() gives no renderer online without a connection
 
     # -- naming conventions -------------------------------------------------------------
 
@@ -441,8 +187,8 @@ class DialectImpl:
         convention = self.naming_convention
         return MetaData(naming_convention=convention) if convention else MetaData()
 
-    def emit(self, sql: str) -> None:
-        """Write one statement of offline output."""
+    def _write(self, sql: str) -> None:
+        """Write one statement of offline output (the offline end of :meth:`execute`)."""
         out = self.output
         if out is None:
             import sys
@@ -457,12 +203,13 @@ class DialectImpl:
 
     def require_connection(self, what: str) -> Connection:
         """The live connection; offline, an :class:`OfflineError` explaining that ``what`` needs it."""
-        if self.as_sql or self.connection is None:
+        connection = self.connection
+        if self.as_sql or connection is None:
             raise OfflineError(
                 f"{what} needs to read the database, which --sql mode cannot do; "
                 f"pass the missing information explicitly or run online"
             )
-        return self.connection
+        return connection
 
     # -- transactions (the runtime calls these) ---------------------------------------
 
@@ -481,25 +228,14 @@ class DialectImpl:
 
     def create_table(self, op: CreateTableOp) -> Any:
         """``CREATE TABLE``, then its indexes and (where not inline) its comments; returns the ``Table``."""
-        direct = self._direct() if not op.kw else None
-        if direct is not None and self.table_result_unused and op.schema is None:
-            sql = direct.create_table_from_columns(op.table_name, op.columns,
-                                                   if_not_exists=bool(op.if_not_exists))
-            if sql is not None:
-                self._run_direct(sql)
-                return None
         from sqlalchemy.schema import CreateIndex, CreateTable, SetColumnComment, SetTableComment
 
         from mig.ddl.schemaobj import table
 
         tbl = table(op.table_name, *op.columns, schema=op.schema, metadata=self.new_metadata(),
                     **dict(op.kw))
-        sql = direct.create_table(tbl, if_not_exists=bool(op.if_not_exists)) if direct is not None else None
-        if sql is not None:
-            self._run_direct(sql)
-        else:
-            _stub_referenced_tables(tbl)
-            self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
+        _stub_referenced_tables(tbl)
+        self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             self.execute(CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
         dialect = self.dialect
@@ -526,12 +262,6 @@ class DialectImpl:
 
     def add_column(self, op: AddColumnOp) -> None:
         """``ADD COLUMN``, then the column's foreign keys, index and comment as separate statements."""
-        if op.schema is None and not op.if_not_exists:
-            direct = self._direct()
-            sql = direct.add_column(op.table_name, op.column) if direct is not None else None
-            if sql is not None:
-                self._run_direct(sql)
-                return
         from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
 
         from mig.ddl.constructs import AddColumn
@@ -603,14 +333,6 @@ class DialectImpl:
             self.execute(c.ColumnName(name, op.column_name, op.new_column_name, schema, **existing))
 
     def create_index(self, op: CreateIndexOp) -> None:
-        if op.schema is None and not op.kw and op.table_name:
-            direct = self._direct()
-            sql = (direct.create_index(op.index_name, op.table_name, op.columns, unique=bool(op.unique),
-                                       if_not_exists=bool(op.if_not_exists))
-                   if direct is not None else None)
-            if sql is not None:
-                self._run_direct(sql)
-                return
         from sqlalchemy.schema import CreateIndex
 
         from mig.ddl.schemaobj import index
@@ -728,8 +450,6 @@ class DialectImpl:
     def execute_sql(self, op: ExecuteSQLOp) -> Any:
         sqltext = op.sqltext
         if isinstance(sqltext, str) and not self.as_sql:
-            if (self.fast_driver_execute and not op.execution_options and _plain_write(sqltext)):
-                return self.execute_driver_sql(sqltext)
             sqltext = _text(sqltext)
         return self.execute(sqltext, execution_options=op.execution_options)
 
@@ -798,15 +518,6 @@ def _stub_referenced_tables(tbl: Any) -> None:
             column_for(target, parts[-1])
 
 
-_WRITE_VERBS = ("insert", "update", "delete", "create", "alter", "drop")
-
-
-def _plain_write(sql: str) -> bool:
-    """A write statement without parameter markers (safe to hand to the driver as it is)."""
-    head = sql.lstrip()[:6].lower()
-    return head.startswith(_WRITE_VERBS) and not any(c in sql for c in ":?%")
-
-
 _UNSET: Any = object()
 _NO_CACHE: dict[type, Any] = {}
 
@@ -817,18 +528,6 @@ def _tidy(sql: str) -> str:
     if " \n" in sql:
         sql = "\n".join(line.rstrip() for line in sql.split("\n"))
     return sql
-
-
-_DDL_ELEMENT: type | None = None
-
-
-def _ddl_element_class() -> type:
-    global _DDL_ELEMENT
-    if _DDL_ELEMENT is None:
-        from sqlalchemy.schema import ExecutableDDLElement
-
-        _DDL_ELEMENT = ExecutableDDLElement
-    return _DDL_ELEMENT
 
 
 def _text(sql: str) -> Any:

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from mig import ops as _ops
-from mig.operations.callsite import result_discarded
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
@@ -83,17 +82,10 @@ class Operations:
 
     def create_table(self, table_name: str, *columns: Any, if_not_exists: bool | None = None,
                      **kw: Any) -> Table:
-        """Create a table; returns its ``Table`` (built only when the caller keeps the result)."""
+        """Create a table; returns the ``Table`` whose ``CREATE TABLE`` ran (usable with ``bulk_insert``)."""
         schema = kw.pop("schema", None)
         operation = _ops.CreateTableOp(table_name, tuple(columns), schema=schema,
                                        if_not_exists=if_not_exists, kw=kw)
-        impl = self.impl
-        if impl.direct_ddl is not None and result_discarded(1, "create_table"):
-            impl.table_result_unused = True
-            try:
-                return self.invoke(operation)
-            finally:
-                impl.table_result_unused = False
         result: Table = self.invoke(operation)
         return result
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import types
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -44,7 +42,6 @@ class ScriptDirectory:
         self.truncate_slug_length = truncate_slug_length
         self.timezone = timezone
         self._map: RevisionMap | None = None
-        self._modules: dict[Path, types.ModuleType] = {}
 
     @classmethod
     def from_config(cls, config: Config) -> ScriptDirectory:
@@ -128,19 +125,22 @@ class ScriptDirectory:
                     cache.put(relpath, st.st_mtime_ns, st.st_size, parsed)
                     data = parsed.to_tuple()
                 revision, down, labels, depends, doc, dynamic = data
+                module = None
                 if dynamic:
-                    source = self._source_by_import(Path(entry.path), ScriptSource.from_tuple(data))
+                    source, module = self._source_by_import(Path(entry.path), ScriptSource.from_tuple(data))
                     revision, down, labels, depends = (source.revision, source.down_revision,
                                                        source.branch_labels, source.depends_on)
                 if not revision:
                     check_script_source(revision, entry.path)
                 script = Script(revision, down, entry.path, doc, labels, depends, location)
-                script._stat = (st.st_mtime_ns, st.st_size)
+                script._mig_module = module
                 scripts.append(script)
         return scripts, caches
 
-    def _source_by_import(self, path: Path, source: ScriptSource) -> ScriptSource:
-        module = self._import(path)
+    def _source_by_import(self, path: Path, source: ScriptSource) -> tuple[ScriptSource, types.ModuleType]:
+        from mig import pyfile
+
+        module = pyfile.load(path, "versions")
         where = str(path)
         return ScriptSource(
             revision=getattr(module, "revision", None),
@@ -148,36 +148,11 @@ class ScriptDirectory:
             branch_labels=normalise_names(getattr(module, "branch_labels", None), "branch_labels", where),
             depends_on=normalise_names(getattr(module, "depends_on", None), "depends_on", where),
             doc=source.doc,
-        )
-
-    def _import(self, path: Path) -> types.ModuleType:
-        module = self._modules.get(path)
-        if module is not None:
-            return module
-        import hashlib
-
-        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
-        name = f"mig_versions_{digest}_{path.stem.replace('-', '_').replace('.', '_')}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise ScriptError(f"cannot import {path}: not a Python file")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except SyntaxError as exc:
-            sys.modules.pop(name, None)
-            line = f", line {exc.lineno}" if exc.lineno else ""
-            raise ScriptError(f"{path}{line}: not valid Python ({exc.msg}); fix the script") from None
-        except Exception as exc:
-            sys.modules.pop(name, None)
-            raise ScriptError(f"importing {path} failed: {type(exc).__name__}: {exc}") from exc
-        self._modules[path] = module
-        return module
+        ), module
 
     def load_module(self, script: Script) -> types.ModuleType:
-        """Import ``script``'s module (once per directory object) so that it can run."""
-        return self._import(script.path)
+        """Import ``script``'s module (once per script object) so that it can run."""
+        return script.load_module()
 
     # -- questions -------------------------------------------------------------
 

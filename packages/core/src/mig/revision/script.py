@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mig.revision.parse import create_date_of, message_of
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from types import ModuleType
 
 
 class Script:
@@ -28,7 +29,6 @@ class Script:
         "_mig_module",
         "_parents",
         "_path",
-        "_stat",
         "branch_labels",
         "declared_branch_labels",
         "dependencies",
@@ -75,10 +75,8 @@ class Script:
             self._downs = tuple(down_revision)
         self._file = os.fspath(path)
         self._path: Path | None = None
-        #: ``(st_mtime_ns, st_size)`` of the file when the graph was read (the run loads that version).
-        self._stat: tuple[int, int] | None = None
-        #: The module once a run has loaded the script (:mod:`mig.runtime.loader`).
-        self._mig_module: Any = None
+        #: The module once the script has been imported (:meth:`load_module`).
+        self._mig_module: ModuleType | None = None
         self.longdoc = doc
         self.declared_branch_labels = declared_branch_labels
         self.depends_on = depends_on
@@ -146,6 +144,15 @@ class Script:
     @property
     def create_date(self) -> datetime | None:
         return create_date_of(self.longdoc)
+
+    def load_module(self) -> ModuleType:
+        """The script's module: imported on first use, then the same object for the script's life."""
+        module = self._mig_module
+        if module is None:
+            from mig import pyfile
+
+            module = self._mig_module = pyfile.load(self.path, "versions")
+        return module
 
     @property
     def module_name(self) -> str:

@@ -8,8 +8,6 @@ as a local plugin for the run).
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -17,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from mig import pyfile
 from mig.errors import ConfigError, OfflineError
 from mig.runtime import state
 from mig.runtime.migration import MigrationContext, PlanFn
@@ -81,11 +80,12 @@ class EnvironmentContext:
         with self:
             local = location / "mig_plugins.py"
             if local.is_file():
-                module = _import_file(local, "mig_plugins")
+                module = pyfile.load(local, "plugins")
                 self._local_plugins.append(plugins.register_local_module(str(local), module))
             plugins.configure(self.config)
-            self._env_module = _new_module(env_path, "env")
-            _exec_file(env_path, self._env_module)
+            # The module exists before it runs: configure() registers it as a plugin from inside.
+            self._env_module = pyfile.prepare(env_path, "env")
+            pyfile.execute(self._env_module, wrap_errors=False, keep=False)
 
     def _register_env_module(self) -> None:
         from mig import plugins
@@ -233,33 +233,6 @@ def _as_list(value: Any) -> list[Any]:
     if callable(value):
         return [value]
     return list(value)
-
-
-def _new_module(path: Path, kind: str) -> ModuleType:
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    module = ModuleType(f"mig_{kind}_{digest}")
-    module.__file__ = str(path)
-    return module
-
-
-def _exec_file(path: Path, module: ModuleType) -> None:
-    source = path.read_bytes()
-    code = compile(source, str(path), "exec")
-    sys.modules[module.__name__] = module
-    try:
-        exec(code, module.__dict__)
-    finally:
-        sys.modules.pop(module.__name__, None)
-
-
-def _import_file(path: Path, kind: str) -> ModuleType:
-    module = _new_module(path, kind)
-    spec = importlib.util.spec_from_file_location(module.__name__, path)
-    if spec is None or spec.loader is None:
-        raise ConfigError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_env(config: Config, fn: PlanFn | None, *, script: Any = None, as_sql: bool = False,

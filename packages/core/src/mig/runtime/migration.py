@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
@@ -95,13 +94,8 @@ class MigrationContext:
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
-        # Statements may wait for the commit only while nothing watches the steps run (step
-        # hooks are checked when each transaction begins: env.py registers its own later).
-        self.impl.may_defer = (connection is not None and bool(opts.get("defer_statements", True))
-                               and not self.on_version_apply)
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
-        self._code_caches: Any = None
 
     # -- construction (Alembic's MigrationContext.configure) ------------------------------
 
@@ -131,8 +125,8 @@ class MigrationContext:
 
     @property
     def connection(self) -> Connection | None:
-        """The live connection (``None`` offline); taking it runs any deferred statements first."""
-        return self.impl.connection if self._connection is not None else None
+        """The live connection (``None`` offline)."""
+        return self._connection
 
     @property
     def bind(self) -> Connection | None:
@@ -154,7 +148,7 @@ class MigrationContext:
         if self.as_sql:
             env = self.environment
             return tuple(getattr(env, "starting_heads", ()) or ())
-        connection = self.impl.reading_connection("reading the version table")
+        connection = self.impl.require_connection("reading the version table")
         return self.version.heads(connection)
 
     def get_current_revision(self) -> str | None:
@@ -183,7 +177,7 @@ class MigrationContext:
                 # The caller began a transaction (engine.begin()); make sure the database is in it.
                 impl.on_transaction_begin(connection)
                 return nothing()
-        trans = RunTransaction(impl, self._connection, offline_sql=offline_sql, inside_run=_per_migration)
+        trans = RunTransaction(impl, self._connection, offline_sql=offline_sql)
         self._transaction = trans
         return self._transaction_scope(trans)
 
@@ -215,33 +209,14 @@ class MigrationContext:
 
     def run_migrations(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
         """Plan from the current heads, then run every step (script + version rows)."""
-        gc_threshold = _relax_gc()
-        try:
-            self._run_migrations(plan, create_version_table, kw)
-            # What env.py does next with its connection must see the run: deferred statements
-            # run now (the transaction stays open until env.py's block ends).
-            self.impl.run_deferred()
-        finally:
-            if gc_threshold is not None:
-                gc.set_threshold(*gc_threshold)
-            if self._code_caches is not None:
-                self._code_caches.save()
-
-    def _run_migrations(self, plan: PlanFn, create_version_table: bool, kw: dict[str, Any]) -> None:
         from mig import plugins
 
         impl = self.impl
         connection = self._connection
         as_sql = self.as_sql
         if not as_sql and not self.transaction_per_migration and connection is not None \
-                and impl.deferred is None and connection.in_transaction():
+                and connection.in_transaction():
             impl.on_transaction_begin(connection)
-            trans = self._transaction
-            if trans is not None and trans.mark is not None:
-                # The run's transaction, begun in env.py: from here only mig and the scripts use
-                # the connection, so its statements may wait for the end of the run.
-                mark, trans.mark = trans.mark, None
-                impl.defer_rest(connection, mark)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
         if create_version_table and (not as_sql or not heads) and (steps or not as_sql):
@@ -312,14 +287,7 @@ class MigrationContext:
             state.pop_operations(operations)
 
     def _script_function(self, script: Any, is_upgrade: bool) -> Callable[..., Any]:
-        from mig.runtime.loader import load_script_module
-
-        caches = self._code_caches
-        if caches is None:
-            from mig.runtime.codecache import CodeCaches
-
-            caches = self._code_caches = CodeCaches()
-        module = load_script_module(script, caches)
+        module = script.load_module()
         name = "upgrade" if is_upgrade else "downgrade"
         fn = getattr(module, name, None)
         if fn is None:
@@ -341,24 +309,6 @@ class MigrationContext:
         )
         for fn in self.on_version_apply:
             fn(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
-
-
-#: Young-generation threshold of the garbage collector while steps run (see _relax_gc).
-GC_GEN0_THRESHOLD = 10_000
-
-
-def _relax_gc() -> tuple[int, ...] | None:
-    """Collect the young generation less often while steps run; returns the thresholds to restore.
-
-    A run builds many short-lived SQLAlchemy objects while thousands of long-lived
-    ones (modules, code, stub tables) accumulate; at the default threshold (700)
-    the collector costs about a tenth of an offline run. Nothing is switched off.
-    """
-    current = gc.get_threshold()
-    if not gc.isenabled() or current[0] == 0 or current[0] >= GC_GEN0_THRESHOLD:
-        return None
-    gc.set_threshold(GC_GEN0_THRESHOLD, *current[1:])
-    return current
 
 
 def _heads_text(heads: Any) -> str:

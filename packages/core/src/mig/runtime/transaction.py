@@ -2,13 +2,8 @@
 
 Online, SQLAlchemy's ``Connection.begin()`` opens the transaction and the
 dialect's ``on_transaction_begin`` makes sure the database really is in one
-(pysqlite does not begin before DDL on its own), unless the transaction
-defers its statements (:mod:`mig.ddl.deferred`): a transaction begun inside
-``run_migrations`` may defer at once, the run's transaction from env.py from
-the start of ``run_migrations`` if env.py wrote nothing in it. Deferred
-statements run, ``BEGIN`` first, at the end of ``run_migrations`` or at the
-commit, and a rollback checks them for the first that fails. Offline,
-``BEGIN``/``COMMIT`` are written where the dialect has transactional DDL.
+(pysqlite does not begin before DDL on its own). Offline, ``BEGIN`` and
+``COMMIT`` are written where the dialect has transactional DDL.
 """
 
 from __future__ import annotations
@@ -26,18 +21,10 @@ if TYPE_CHECKING:
 class RunTransaction:
     """A transaction that survives an ``autocommit_block`` (which commits and re-opens it)."""
 
-    def __init__(self, impl: DialectImpl, connection: Connection | None, *, offline_sql: bool,
-                 inside_run: bool = False) -> None:
+    def __init__(self, impl: DialectImpl, connection: Connection | None, *, offline_sql: bool) -> None:
         self.impl = impl
         self.connection = connection
         self.offline_sql = offline_sql
-        #: Begun by the runtime inside ``run_migrations`` (a step's, the version table's): only
-        #: mig and the scripts use the connection until it ends, so it may defer at once.
-        self.inside_run = inside_run
-        #: For the run's transaction begun from env.py: what the dialect noted right after
-        #: ``BEGIN`` (see :meth:`DialectImpl.transaction_mark`); ``run_migrations`` defers the
-        #: rest of the transaction if nothing has been done in it since.
-        self.mark: Any = None
         self._trans: Any = None
         self.active = False
 
@@ -45,7 +32,7 @@ class RunTransaction:
         impl = self.impl
         if impl.as_sql:
             if self.offline_sql:
-                impl.emit(impl.begin_sql())
+                impl.execute(impl.begin_sql())
         else:
             connection = self.connection
             assert connection is not None
@@ -53,11 +40,7 @@ class RunTransaction:
                 # Only reads (autobegun by SQLAlchemy) can be pending here: close them.
                 connection.commit()
             self._trans = connection.begin()
-            may_defer = impl.may_defer and not steps_watched()
-            if not (may_defer and self.inside_run and impl.start_deferring(connection)):
-                impl.on_transaction_begin(connection)
-                if may_defer and not self.inside_run:
-                    self.mark = impl.transaction_mark(connection)
+            impl.on_transaction_begin(connection)
         self.active = True
 
     def commit(self) -> None:
@@ -67,45 +50,27 @@ class RunTransaction:
         impl = self.impl
         if impl.as_sql:
             if self.offline_sql:
-                impl.emit(impl.commit_sql())
-        elif self._trans is not None:
-            trans, self._trans = self._trans, None
-            connection = self.connection
-            assert connection is not None
-            try:
-                impl.run_deferred()
-            except BaseException:
-                if trans.is_active:
-                    trans.rollback()
-                raise
-            finally:
-                impl.stop_watching()
-            if trans.is_active:
-                trans.commit()
+                impl.execute(impl.commit_sql())
+            return
+        trans, self._trans = self._trans, None
+        if trans is None:
+            return
+        if trans.is_active:
+            trans.commit()
+        else:
             # Code holding the connection ended the run's transaction early (a script's commit()
             # on a connection it was handed outside mig): what ran after it still commits.
-            elif connection.in_transaction():
+            connection = self.connection
+            if connection is not None and connection.in_transaction():
                 connection.commit()
-            else:
-                impl.commit_driver(connection)  # deferred statements ran outside SQLAlchemy's view
 
-    def rollback(self, *, check_deferred: bool = False) -> None:
-        """Roll back; with ``check_deferred``, first run the statements the transaction deferred,
-        one at a time, so that the first of them that fails is the error raised (as it would have
-        been without deferral)."""
+    def rollback(self) -> None:
         if not self.active:
             return
         self.active = False
-        impl = self.impl
-        deferred = impl.take_deferred()
-        impl.stop_watching()
-        try:
-            if check_deferred and deferred is not None and deferred.entries and self.connection is not None:
-                deferred.replay(self.connection)
-        finally:
-            if not impl.as_sql and self._trans is not None and self._trans.is_active:
-                self._trans.rollback()
-            self._trans = None
+        trans, self._trans = self._trans, None
+        if not self.impl.as_sql and trans is not None and trans.is_active:
+            trans.rollback()
 
     def __enter__(self) -> RunTransaction:
         self.begin()
@@ -115,14 +80,7 @@ class RunTransaction:
         if exc_type is None:
             self.commit()
         else:
-            self.rollback(check_deferred=isinstance(exc, Exception))
-
-
-def steps_watched() -> bool:
-    """Whether a plugin watches steps as they run (then their statements must run with them)."""
-    from mig import plugins
-
-    return plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
+            self.rollback()
 
 
 @contextmanager
@@ -155,4 +113,4 @@ def autocommit(impl: DialectImpl, connection: Connection | None, current: RunTra
         current.begin()
 
 
-__all__ = ["RunTransaction", "autocommit", "nothing", "steps_watched"]
+__all__ = ["RunTransaction", "autocommit", "nothing"]

@@ -1,10 +1,9 @@
 """The version table: one row per applied head, column ``version_num``, as Alembic keeps it.
 
-Online, statements are built once per run and executed with parameters;
-offline, and online while a transaction defers its statements
-(:mod:`mig.ddl.deferred`), they are written with the values inlined. A
-deferred transaction cannot count the rows each statement matched, so once
-its statements have run it checks that the rows are the heads it wrote.
+Its statements are SQLAlchemy constructs built once per run and sent
+through the dialect's one sink (:meth:`DialectImpl.execute`): online with
+bound parameters (SQLAlchemy caches their compiled form), offline with the
+values written inline.
 """
 
 from __future__ import annotations
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mig.runtime")
 
-_SENTINEL = "__mig_value__"
-
 #: Width of ``version_num``, as in Alembic (revision ids are short hex strings or chosen names).
 VERSION_NUM_LENGTH = 32
 
@@ -61,13 +58,13 @@ class VersionTable:
         self.schema = schema
         self.table = version_table(name, schema)
         col = self.table.c.version_num
-        self._update = update(self.table).values(version_num=bindparam("new")).where(col == bindparam("old"))
-        self._insert = insert(self.table).values(version_num=bindparam("new"))
-        self._delete = delete(self.table).where(col == bindparam("old"))
+        #: Built once per run; SQLAlchemy caches their compiled form.
+        self._bound: dict[str, Any] = {
+            "update": update(self.table).values(version_num=bindparam("new")).where(col == bindparam("old")),
+            "delete": delete(self.table).where(col == bindparam("old")),
+            "insert": insert(self.table).values(version_num=bindparam("new")),
+        }
         self._exists: bool | None = None
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
-        self._templates: dict[str, str] = {}
-        self._literal: Any = None
 
     @property
     def qualified_name(self) -> str:
@@ -77,7 +74,9 @@ class VersionTable:
 
     def exists(self, connection: Connection) -> bool:
         if self._exists is None:
-            self._exists = bool(connection.dialect.has_table(connection, self.name, schema=self.schema))
+            from sqlalchemy import inspect
+
+            self._exists = bool(inspect(connection).has_table(self.name, schema=self.schema))
         return self._exists
 
     def heads(self, connection: Connection) -> tuple[str, ...]:
@@ -93,7 +92,7 @@ class VersionTable:
         """Create the table (online: only if it does not exist)."""
         impl = self.impl
         if not impl.as_sql:
-            connection = impl.reading_connection("creating the version table")
+            connection = impl.require_connection("creating the version table")
             if self.exists(connection):
                 return
         impl.execute(CreateTable(self.table))
@@ -105,122 +104,36 @@ class VersionTable:
 
     def apply(self, before: Iterable[str], after: Iterable[str]) -> None:
         """Change the rows from ``before`` to ``after``: one swapped row is an UPDATE, else DELETE/INSERT."""
-        if self.impl.deferred is not None:
-            self._apply_deferred(frozenset(before), frozenset(after))
-            return
-        if type(before) is frozenset and type(after) is frozenset and len(before) == 1 == len(after):
-            (old,), (new,) = before, after  # the common step: one head replaced by its child
-            if old != new:
-                self._do_update(old, new)
-            return
         before_set, after_set = frozenset(before), frozenset(after)
         removed = sorted(before_set - after_set)
         added = sorted(after_set - before_set)
         if len(removed) == 1 and len(added) == 1:
-            self._do_update(removed[0], added[0])
+            self._send("update", {"new": added[0], "old": removed[0]},
+                       f"update version row {removed[0]!r} to {added[0]!r}")
             return
         for old in removed:
-            self._do_delete(old)
+            self._send("delete", {"old": old}, f"delete version row {old!r}")
         for new in added:
-            self._do_insert(new)
+            self._send("insert", {"new": new}, None)
 
-    def _apply_deferred(self, before: frozenset[str], after: frozenset[str]) -> None:
-        removed = sorted(before - after)
-        added = sorted(after - before)
-        if len(removed) == 1 and len(added) == 1:
-            self._defer("update", {"new": added[0], "old": removed[0]}, after)
-            return
-        for old in removed:
-            self._defer("delete", {"old": old}, after)
-        for new in added:
-            self._defer("insert", {"new": new}, after)
-
-    # Each statement is compiled once per run: online as driver SQL with parameters, offline
-    # as text with placeholders for the literal values.
-
-    def _online(self, key: str, stmt: Any) -> tuple[str, tuple[str, ...] | None]:
-        found = self._compiled.get(key)
-        if found is None:
-            compiled = stmt.compile(dialect=self.impl.dialect)
-            order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-            found = self._compiled[key] = (str(compiled), order)
-        return found
-
-    def _run(self, key: str, stmt: Any, values: dict[str, str]) -> Any:
-        sql, order = self._online(key, stmt)
-        params: Any = tuple(values[name] for name in order) if order is not None else values
-        return self.impl.execute_driver_sql(sql, params)
-
-    def _offline(self, key: str, values: dict[str, str]) -> None:
-        self.impl.emit(self._literal_sql(key, values))
-
-    def _defer(self, key: str, values: dict[str, str], after: frozenset[str]) -> None:
-        deferred = self.impl.deferred
-        assert deferred is not None
-        deferred.add(self._literal_sql(key, values))
-        deferred.after_run[self] = lambda connection: self._expect(connection, after)
-
-    def _expect(self, connection: Connection, heads: frozenset[str]) -> None:
-        """After deferred statements ran: the rows must be the heads they were to leave."""
-        sql, _ = self._online("select", select(self.table.c.version_num))
-        found = frozenset(str(row[0]) for row in self.impl.run_on_cursor(connection, sql).fetchall())
-        if found != heads:
-            raise CommandError(
-                f"the version table {self.qualified_name} changed under mig: expected "
-                f"{_listed(heads)} after the migrations, found {_listed(found)}; nothing was applied; "
-                f"check `mig current` and stamp the right revision")
-
-    def _literal_sql(self, key: str, values: dict[str, str]) -> str:
-        """The statement ``key`` with ``values`` written inline."""
-        template = self._templates.get(key)
+    def _send(self, kind: str, values: dict[str, str], what: str | None) -> None:
+        """Run the ``kind`` statement with ``values`` (online as bound parameters, offline written
+        inline); ``what`` names a statement that must match exactly one row."""
         impl = self.impl
-        if template is None:
-            table, col = self.table, self.table.c.version_num
-            stmt: Any
-            if key == "update":
-                stmt = update(table).values(version_num=f"{_SENTINEL}new").where(col == f"{_SENTINEL}old")
-            elif key == "delete":
-                stmt = delete(table).where(col == f"{_SENTINEL}old")
-            else:
-                stmt = insert(table).values(version_num=f"{_SENTINEL}new")
-            template = self._templates[key] = impl.render(stmt)
-        literal = self._literal
-        if literal is None:
-            literal = self._literal = String().literal_processor(impl.dialect) or (lambda v: f"'{v}'")
-        sql = template
-        for name, value in values.items():
-            sql = sql.replace(f"'{_SENTINEL}{name}'", literal(value))
-        return sql
-
-    def _do_update(self, old: str, new: str) -> None:
-        if self.impl.as_sql:
-            self._offline("update", {"new": new, "old": old})
+        if impl.as_sql:
+            impl.execute(self._literal(kind, values))
             return
-        sql, order = self._online("update", self._update)
-        params: Any
-        if order == ("new", "old"):
-            params = (new, old)
-        elif order is None:
-            params = {"new": new, "old": old}
-        else:
-            params = tuple(new if name == "new" else old for name in order)
-        result = self.impl.execute_driver_sql(sql, params)
-        rowcount = getattr(result, "rowcount", None)
-        if rowcount != 1 and rowcount != -1 and rowcount is not None:
-            self._check(result, f"update version row {old!r} to {new!r}")
+        result = impl.execute(self._bound[kind], values)
+        if what is not None:
+            self._check(result, what)
 
-    def _do_delete(self, old: str) -> None:
-        if self.impl.as_sql:
-            self._offline("delete", {"old": old})
-            return
-        result = self._run("delete", self._delete, {"old": old})
-        self._check(result, f"delete version row {old!r}")
-
-    def _do_insert(self, new: str) -> None:
-        if self.impl.as_sql:
-            self._offline("insert", {"new": new})
-            return
-        self._run("insert", self._insert, {"new": new})
+    def _literal(self, kind: str, values: dict[str, str]) -> Any:
+        table, col = self.table, self.table.c.version_num
+        if kind == "update":
+            return update(table).values(version_num=values["new"]).where(col == values["old"])
+        if kind == "delete":
+            return delete(table).where(col == values["old"])
+        return insert(table).values(version_num=values["new"])
 
     def delete_all(self) -> None:
         self.impl.execute(delete(self.table))
@@ -232,10 +145,6 @@ class VersionTable:
                 f"the version table {self.qualified_name} changed under mig: could not {what} "
                 f"({rowcount} rows matched); check `mig current` and stamp the right revision"
             )
-
-
-def _listed(heads: frozenset[str]) -> str:
-    return ", ".join(sorted(heads)) or "no rows"
 
 
 __all__ = ["VERSION_NUM_LENGTH", "VersionTable", "version_table"]
