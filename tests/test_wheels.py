@@ -81,9 +81,8 @@ def _pip(venv: Path, wheels: Path, *requirements: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = servers.require_server(servers.postgresql_url(), "PostgreSQL")
-    with servers.temporary_database(url, "mig_wheels") as db:
+def database(mig_postgresql_url: str) -> Iterator[str]:
+    with servers.temporary_database(mig_postgresql_url, "mig_wheels") as db:
         yield db
 
 

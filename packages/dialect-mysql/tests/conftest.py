@@ -1,16 +1,12 @@
 """Fixtures for mig-mysql's tests: a real MariaDB/MySQL server, one fresh database per module.
 
-The server comes from ``MIG_TEST_MYSQL_URL`` (default: the local MariaDB).
-Outside CI a server that is down skips these tests with a one-line reason;
-under ``CI=true`` it is a failure.
+The server is ``mig.testing``'s ``mig_mysql_url`` fixture (loaded by the root
+``conftest.py``), with its rule for a server that is down.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,50 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from mig import plugins
-
-DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
-
-
-def server_url() -> str:
-    return os.environ.get("MIG_TEST_MYSQL_URL", DEFAULT_URL)
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"MariaDB/MySQL server required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"MariaDB/MySQL server not available: {reason}")
-
-
-@pytest.fixture(scope="session")
-def mysql_server_url() -> str:
-    """The server's URL (the default database); skips (fails under CI) if it is down."""
-    url = server_url()
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        _unavailable(f"{make_url(url).render_as_string(hide_password=True)}: "
-                     f"{str(exc).splitlines()[0]}")
-    finally:
-        engine.dispose()
-    return url
+from mig.testing import servers
 
 
 @pytest.fixture(scope="module")
-def mysql_url(mysql_server_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A URL to a fresh database ``mig_test_<module>_<random>``, dropped after the module."""
-    module = re.sub(r"\W", "_", request.module.__name__.rsplit(".", 1)[-1])[:30]
-    name = f"mig_test_{module}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(mysql_server_url)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE `{name}`")
-    try:
-        yield make_url(mysql_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
-        admin.dispose()
+def mysql_url(mig_mysql_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a fresh database ``mig_test_<module>_<hex>``, dropped after the module."""
+    module = request.module.__name__.rsplit(".", 1)[-1][:30]
+    with servers.temporary_database(mig_mysql_url, f"mig_test_{module}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """Fixtures for mig-postgresql's tests: the real PostgreSQL server, a fresh database per session.
 
-The server comes from ``MIG_TEST_POSTGRESQL_URL`` (default: the local one).
-Outside CI a server that is down skips these tests with a one-line reason;
-under ``CI=true`` it fails them.
+The server and the session database are ``mig.testing``'s fixtures
+(``mig_postgresql_database``, ``mig_postgresql_engine``; loaded by the root
+``conftest.py``), with their rule for a server that is down.
 """
 
 from __future__ import annotations
@@ -15,35 +15,25 @@ import pytest
 import sqlalchemy as sa
 
 from mig.testing import servers
-from mig.testing.fixtures import mig_postgresql_database, mig_postgresql_url  # noqa: F401
 from mig.testing.project import MigrationRunner
 
 
 @pytest.fixture(scope="session")
-def pg_database_url(mig_postgresql_database: str) -> str:  # noqa: F811
-    """A fresh database for this test session (dropped at the end)."""
+def mig_conformance_url(mig_postgresql_database: str) -> str:
+    """The database the conformance suite fills (and cleans up after each test)."""
     return mig_postgresql_database
 
 
-@pytest.fixture(scope="session")
-def mig_conformance_url(pg_database_url: str) -> str:
-    """The database the conformance suite fills (and cleans up after each test)."""
-    return pg_database_url
-
-
-@pytest.fixture(scope="session")
-def pg_engine(pg_database_url: str) -> Iterator[sa.Engine]:
-    engine = sa.create_engine(pg_database_url)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def mig_database_url(mig_postgresql_database: str) -> str:
+    """``mig_runner`` (``runner``) migrates the session database."""
+    return mig_postgresql_database
 
 
 @pytest.fixture
-def runner(pg_database_url: str, tmp_path: Path) -> Iterator[MigrationRunner]:
-    """A throw-away mig project migrating the session database (own version table)."""
-    r = MigrationRunner(tmp_path / "project", pg_database_url)
-    yield r
-    r.close()
+def runner(mig_runner: MigrationRunner) -> MigrationRunner:
+    """A throw-away mig project in ``tmp_path`` migrating the session database."""
+    return mig_runner
 
 
 @pytest.fixture
@@ -105,5 +95,5 @@ class Pg:
 
 
 @pytest.fixture(scope="session")
-def pg(pg_engine: sa.Engine) -> Pg:
-    return Pg(pg_engine)
+def pg(mig_postgresql_engine: sa.Engine) -> Pg:
+    return Pg(mig_postgresql_engine)

@@ -141,14 +141,14 @@ def test_rename_column_and_comment_together(runner, pg, name) -> None:
     assert col["comment"] == "renamed" and "old" not in pg.columns(t)
 
 
-def test_type_and_default_change_together(runner, pg, name, pg_database_url, tmp_path) -> None:
+def test_type_and_default_change_together(runner, pg, name, mig_postgresql_database, tmp_path) -> None:
     from mig.testing.project import MigrationRunner
 
     t = name("t")
     runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
                                        sa.Column("n", sa.String(10), server_default="x")))
     pg.execute(f"INSERT INTO {t} (id, n) VALUES (1, '5')")
-    other = MigrationRunner(tmp_path / "other", pg_database_url)
+    other = MigrationRunner(tmp_path / "other", mig_postgresql_database)
     with pytest.raises(MigrationFailedError, match="give the new default"):
         other.run(lambda: op.alter_column(t, "n", type_=sa.Integer, postgresql_using="n::integer"))
 

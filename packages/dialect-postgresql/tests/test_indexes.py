@@ -41,10 +41,10 @@ def test_create_and_drop_index_concurrently(runner, pg, name) -> None:
     assert _valid(pg, ix) is None
 
 
-def test_concurrently_with_transaction_per_migration(pg_database_url, tmp_path, pg, name) -> None:
+def test_concurrently_with_transaction_per_migration(mig_postgresql_database, tmp_path, pg, name) -> None:
     from mig.testing.project import MigrationRunner
 
-    runner = MigrationRunner(tmp_path / "p", pg_database_url, transaction_per_migration=True)
+    runner = MigrationRunner(tmp_path / "p", mig_postgresql_database, transaction_per_migration=True)
     t, ix = name("t"), name("ix")
     _table_with_rows(runner, pg, t)
     runner.run(lambda: op.create_index(ix, t, ["email"], postgresql_concurrently=True))

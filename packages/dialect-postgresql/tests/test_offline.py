@@ -156,7 +156,7 @@ def test_offline_drop_column_drops_enum_of_existing_column(tmp_path) -> None:
     assert "ALTER TABLE account DROP COLUMN m;\n\nDROP TYPE mood;\n\n" in runner.sql("base:head")
 
 
-def test_offline_script_runs_on_the_server_like_psql(tmp_path, pg_engine, pg, name) -> None:
+def test_offline_script_runs_on_the_server_like_psql(tmp_path, mig_postgresql_engine, pg, name) -> None:
     """The --sql output, fed statement by statement (as psql does), builds what an online run builds."""
     import datetime
     import decimal
@@ -187,15 +187,15 @@ def test_offline_script_runs_on_the_server_like_psql(tmp_path, pg_engine, pg, na
     runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table=name("v"))
     runner.add(upgrade)
     script = runner.sql("base:head")
-    with pg_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with mig_postgresql_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         driver = conn.connection.driver_connection
         for statement in script.split(";\n\n"):
             lines = [line for line in statement.splitlines() if not line.startswith("--")]
             if "".join(lines).strip():
                 driver.execute("\n".join(lines))
     assert pg.enum_labels(mood) == ["sad", "ok", "happy"]
-    table = sa.Table(t, sa.MetaData(), autoload_with=pg_engine)
-    with pg_engine.connect() as conn:
+    table = sa.Table(t, sa.MetaData(), autoload_with=mig_postgresql_engine)
+    with mig_postgresql_engine.connect() as conn:
         rows = conn.execute(sa.select(table).order_by(table.c.id)).all()
     assert rows[0]._mapping["s"] == "it's 50%: :x" and rows[0]._mapping["j"] == {"a": [1, "b:c"]}
     assert rows[0]._mapping["b"] == b"\x00\xff" and rows[0]._mapping["n"] == decimal.Decimal("1.25")

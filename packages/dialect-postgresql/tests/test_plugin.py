@@ -44,9 +44,9 @@ class CockroachImpl(PostgresqlImpl):
     name = "cockroachdb"
 
 
-def test_subclass_uses_postgresql_operation_implementations(pg_database_url, tmp_path, pg, name) -> None:
+def test_subclass_uses_postgresql_operation_implementations(mig_postgresql_database, tmp_path, pg, name) -> None:
     e, t = name("e"), name("t")
-    runner = MigrationRunner(tmp_path / "p", pg_database_url, configure_options={"impl_class": CockroachImpl})
+    runner = MigrationRunner(tmp_path / "p", mig_postgresql_database, configure_options={"impl_class": CockroachImpl})
     seen: list[str] = []
 
     def upgrade() -> None:

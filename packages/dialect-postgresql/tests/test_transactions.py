@@ -18,8 +18,8 @@ def schema(pg, name):
     pg.execute(f"DROP SCHEMA {s} CASCADE")
 
 
-def test_failed_run_leaves_nothing_behind(pg_database_url, tmp_path, pg, name, schema) -> None:
-    runner = MigrationRunner(tmp_path / "p", pg_database_url, version_table_schema=schema)
+def test_failed_run_leaves_nothing_behind(mig_postgresql_database, tmp_path, pg, name, schema) -> None:
+    runner = MigrationRunner(tmp_path / "p", mig_postgresql_database, version_table_schema=schema)
     t, mood, seq = name("t"), name("mood"), name("seq")
 
     runner.add(lambda: op.create_table(t, sa.Column("id", sa.Integer, sa.Sequence(seq), primary_key=True),
@@ -36,8 +36,8 @@ def test_failed_run_leaves_nothing_behind(pg_database_url, tmp_path, pg, name, s
     assert pg.scalar("SELECT count(*) FROM pg_class WHERE relname = :s", s=seq) == 0
 
 
-def test_version_table_in_schema_tracks_heads(pg_database_url, tmp_path, pg, name, schema) -> None:
-    runner = MigrationRunner(tmp_path / "p", pg_database_url, version_table="alembic_version",
+def test_version_table_in_schema_tracks_heads(mig_postgresql_database, tmp_path, pg, name, schema) -> None:
+    runner = MigrationRunner(tmp_path / "p", mig_postgresql_database, version_table="alembic_version",
                              version_table_schema=schema)
     t = name("t")
     runner.add(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True)),

@@ -1,6 +1,7 @@
 """batch_alter_table(recreate="always") on PostgreSQL and MariaDB: the move-and-copy everywhere.
 
-Outside CI a server that is down skips these tests; under CI=true it fails them.
+The servers are ``mig.testing``'s ``mig_postgresql_url`` / ``mig_mysql_url``
+fixtures: a server that is down skips these tests, or fails them under CI.
 """
 
 from __future__ import annotations
@@ -30,10 +31,7 @@ from mig.testing import servers
 
 @pytest.fixture(params=["postgresql", "mysql"])
 def server(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
-    if request.param == "postgresql":
-        url = servers.require_server(servers.postgresql_url(), "PostgreSQL")
-    else:
-        url = servers.require_server(servers.mysql_url(), "MySQL/MariaDB")
+    url = request.getfixturevalue(f"mig_{request.param}_url")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     yield engine
     engine.dispose()
@@ -185,7 +183,7 @@ def offline_sql(dialect: Any, op: BatchAlterTableOp) -> str:
     return out.getvalue()
 
 
-def test_offline_recreate_always_on_postgresql_is_exact_and_runs():
+def test_offline_recreate_always_on_postgresql_is_exact_and_runs(request: pytest.FixtureRequest):
     from sqlalchemy.dialects import postgresql
 
     copy_from = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
@@ -210,7 +208,7 @@ def test_offline_recreate_always_on_postgresql_is_exact_and_runs():
         "ALTER SEQUENCE t_id_seq OWNED BY t.id;\n\n"
         "DROP TABLE _mig_old_t;\n\n")
     # the script does what it says on a real server (in a schema of its own)
-    url = servers.require_server(servers.postgresql_url(), "PostgreSQL")
+    url = request.getfixturevalue("mig_postgresql_url")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     schema = servers.unique_name("batch_offline")
     try:
@@ -234,9 +232,8 @@ def test_offline_recreate_always_on_postgresql_is_exact_and_runs():
         engine.dispose()
 
 
-def test_postgresql_identity_always_continues_after_the_copy():
-    url = servers.require_server(servers.postgresql_url(), "PostgreSQL")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+def test_postgresql_identity_always_continues_after_the_copy(mig_postgresql_url: str):
+    engine = sa.create_engine(mig_postgresql_url, poolclass=sa.pool.NullPool)
     name = servers.unique_name("bident")
     try:
         with engine.begin() as conn:

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from mig import op
 from mig.testing import servers
-from mig.testing.fixtures import mig_postgresql_database, mig_postgresql_url  # noqa: F401
 from mig.testing.project import MigrationRunner
 
 CONVENTION = {
@@ -260,7 +259,7 @@ def test_offline_convention_without_constraint_name_keeps_given_names(tmp_path: 
 
 
 @pytest.fixture
-def pg_url(mig_postgresql_database: str) -> str:  # noqa: F811
+def pg_url(mig_postgresql_database: str) -> str:
     return mig_postgresql_database
 
 

@@ -1,9 +1,15 @@
 """Where the test database servers are, and what happens when one is down.
 
 ``MIG_TEST_POSTGRESQL_URL`` and ``MIG_TEST_MYSQL_URL`` override the local
-defaults. Outside CI a server that does not answer skips the test with a
-one-line reason; under ``CI=true`` (or ``1``/``yes``) it fails the test, so a
-CI run can never pass by skipping.
+defaults.
+
+The one rule for a server that does not answer, used by every database
+fixture of :mod:`mig.testing.fixtures` and every test of mig's own packages:
+outside CI it skips the test with a one-line reason; under CI (the ``CI``
+environment variable set to ``true``, ``1``, ``yes`` or ``on``, in any case)
+it fails the test with a one-line reason, so a CI run can never pass by
+skipping. :func:`require_server` applies it to a URL;
+:func:`server_unavailable` is the rule itself.
 """
 
 from __future__ import annotations
@@ -13,17 +19,20 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 __all__ = [
-    "DEFAULT_MYSQL_URL", "DEFAULT_POSTGRESQL_URL", "in_ci", "mysql_url", "postgresql_url",
+    "CI_VALUES", "DEFAULT_MYSQL_URL", "DEFAULT_POSTGRESQL_URL", "in_ci", "mysql_url", "postgresql_url",
     "require_server", "server_unavailable", "temporary_database", "unique_name",
 ]
 
 DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://root@127.0.0.1:5432/test"
 DEFAULT_MYSQL_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
+
+#: Values of ``CI`` (compared in lower case, spaces stripped) that mean "this is a CI run".
+CI_VALUES = frozenset({"1", "true", "yes", "on"})
 
 
 def postgresql_url() -> str:
@@ -37,21 +46,31 @@ def mysql_url() -> str:
 
 
 def in_ci() -> bool:
-    """Whether ``CI`` is set to a true value (``true``, ``1``, ``yes``)."""
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+    """Whether ``CI`` is set to one of :data:`CI_VALUES` (``true``, ``1``, ``yes``, ``on``; any case)."""
+    return os.environ.get("CI", "").strip().lower() in CI_VALUES
 
 
-def server_unavailable(label: str, reason: str) -> None:
-    """Skip (outside CI) or fail (under ``CI=true``) with one line naming the server."""
+def server_unavailable(label: str, reason: str) -> NoReturn:
+    """Skip (outside CI) or fail (under CI) the current test, with one line naming the server.
+
+    ``label`` names the server (``"PostgreSQL"``), ``reason`` says why it is
+    unusable (URL and the driver's first line). Always raises: pytest's skip
+    or fail exception.
+    """
     if in_ci():
-        pytest.fail(f"{label} server required under CI=true: {reason}", pytrace=False)
+        ci = os.environ.get("CI", "").strip()
+        pytest.fail(f"{label} server required under CI={ci}: {reason}", pytrace=False)
     pytest.skip(f"{label} server not available: {reason}")
 
 
 def _safe(url: str) -> str:
+    """``url`` with its password hidden (or a placeholder when it does not parse)."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable URL>"
 
 
 def require_server(url: str, label: str) -> str:
@@ -62,7 +81,6 @@ def require_server(url: str, label: str) -> str:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     except Exception as exc:  # missing driver, bad URL
         server_unavailable(label, f"{_safe(url)}: {_first_line(exc)}")
-        raise  # unreachable: skip/fail raise
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
