@@ -76,7 +76,7 @@ def test_help_uses_the_command_cache_and_notices_new_plugins(tmp_path) -> None:
     assert loaded == ["importlib.metadata", "mig.plugins"]
     again, loaded = _help_probe(tmp_path, env)
     assert again == first and loaded == []  # from the cache: no plugin loading at all
-    assert list((tmp_path / "cache" / "mig").glob("commands-*.json"))
+    assert list((tmp_path / "cache" / "mig").glob("commands-*.marshal"))
 
     # Installing a plugin (a new dist-info on sys.path) shows its command at once.
     (site / "extra_plugin.py").write_text(

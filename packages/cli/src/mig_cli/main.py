@@ -3,8 +3,10 @@
 Start-up stays cheap: the group lists commands from their
 :class:`~mig_cli.specs.CommandSpec` descriptors (collected through the
 ``mig_cli_register_commands`` hook) and imports a command's module only when
-that command runs. ``mig --help`` and ``mig --version`` import neither
-SQLAlchemy nor any plugin's real code.
+that command runs. Which plugin supplies which command is remembered in the
+command index (:mod:`mig_cli.commandindex`), so that a run with a fresh index
+loads no plugin to find its command. ``mig --help`` and ``mig --version``
+import neither SQLAlchemy nor any plugin's real code.
 """
 
 from __future__ import annotations
@@ -20,51 +22,94 @@ from mig_cli.state import CliState
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _command_specs() -> dict[str, Any]:
-    """Every registered command descriptor by name (the CLI's own plugin is always included)."""
+def register_cli_plugin() -> None:
+    """Register the CLI's own plugin (its ``mig_cli_*`` hook specs and commands), once.
+
+    It is registered even when ``MIG_PLUGINS`` leaves out ``cli``: without it
+    there would be no commands.
+    """
     import mig_cli.plugin
     from mig import plugins
 
     plugins.register(mig_cli.plugin, name="cli", distribution="mig-cli", version=mig_cli.__version__)
-    return plugins.collect_named("mig_cli_register_commands")
+
+
+def _command_specs() -> dict[str, Any]:
+    """Every registered command descriptor by name, from the loaded plugins.
+
+    Loads every plugin; stores the result in the command index (see
+    :mod:`mig_cli.commandindex`) when the index is in use.
+    """
+    from mig_cli import commandindex
+
+    index = commandindex.enabled()
+    register_cli_plugin()
+    from mig import plugins
+
+    specs = plugins.collect_named("mig_cli_register_commands")
+    if index:
+        commandindex.store(specs)
+    return specs
+
+
+def _indexed() -> dict[str, Any] | None:
+    """The command index's entries, when it is in use and fresh (see :mod:`mig_cli.commandindex`)."""
+    from mig_cli import commandindex
+
+    return commandindex.load() if commandindex.enabled() else None
+
+
+def _load_command(name: str, ref: Any, plugin: str, distribution: str) -> click.Command:
+    """The click command ``ref`` names (or is), named ``name``; errors name the plugin."""
+    from mig.errors import PluginError
+
+    if isinstance(ref, str):
+        from pkgutil import resolve_name
+
+        try:
+            command = resolve_name(ref)
+        except Exception as exc:
+            raise PluginError(
+                f"command {name!r} from plugin {plugin!r} ({distribution}) cannot be "
+                f"loaded: {type(exc).__name__}: {exc}; reinstall {distribution}"
+            ) from exc
+    else:
+        command = ref
+    if not isinstance(command, click.Command):
+        raise PluginError(f"command {name!r} from plugin {plugin!r} ({distribution}) "
+                          f"is not a click command: {command!r}")
+    command.name = name
+    return command
 
 
 class MigGroup(click.Group):
-    """A group whose commands are plugin descriptors, loaded on first use."""
+    """A group whose commands are plugin descriptors, loaded on first use.
+
+    Which plugin supplies a command comes from the command index when it is
+    fresh (no plugin is loaded then), else from loading every plugin.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_command_specs())
+        indexed = _indexed()
+        return sorted(indexed if indexed is not None else _command_specs())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        indexed = _indexed()
+        entry = indexed.get(cmd_name) if indexed is not None else None
+        if entry is not None and entry.ref is not None:
+            return _load_command(cmd_name, entry.ref, entry.plugin, entry.distribution)
         reg = _command_specs().get(cmd_name)
         if reg is None:
             return None
-        from mig.errors import PluginError
-        from mig.specs import load_object
-
-        try:
-            command = load_object(reg.item.command)
-        except Exception as exc:
-            raise PluginError(
-                f"command {cmd_name!r} from plugin {reg.plugin!r} ({reg.distribution}) cannot be "
-                f"loaded: {type(exc).__name__}: {exc}; reinstall {reg.distribution}"
-            ) from exc
-        if not isinstance(command, click.Command):
-            raise PluginError(f"command {cmd_name!r} from plugin {reg.plugin!r} ({reg.distribution}) "
-                              f"is not a click command: {command!r}")
-        command.name = cmd_name
-        return command
+        return _load_command(cmd_name, reg.item.command, reg.plugin, reg.distribution)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from mig_cli import helpcache
-
-        rows = helpcache.load() if helpcache.enabled() else None
-        if rows is None:
-            cache = helpcache.enabled()
+        indexed = _indexed()
+        if indexed is not None:
+            rows = [(name, indexed[name].help) for name in sorted(indexed)]
+        else:
             specs = _command_specs()
             rows = [(name, specs[name].item.help) for name in sorted(specs)]
-            if cache:
-                helpcache.store(rows)
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)

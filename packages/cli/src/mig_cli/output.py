@@ -8,7 +8,6 @@ when the output is not a terminal.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -126,6 +125,8 @@ def revision_json(script: Any) -> dict[str, Any]:
 
 
 def echo_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, indent=2, sort_keys=False))
 
 

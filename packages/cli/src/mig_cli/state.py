@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import logging
 
     from mig.config import Config
-    from mig_cli.progress import TerminalStatus
+    from mig_cli.terminal import TerminalStatus
 
 
 @dataclass
@@ -56,7 +56,7 @@ class CliState:
     @property
     def status(self) -> TerminalStatus:
         if self._status is None:
-            from mig_cli.progress import TerminalStatus
+            from mig_cli.terminal import TerminalStatus
 
             self._status = TerminalStatus(sys.stderr, enabled=not self.quiet and _isatty(sys.stderr))
         return self._status
@@ -65,7 +65,7 @@ class CliState:
         """Send ``mig.*`` log records to stderr (INFO, or WARNING with ``-q``), as Alembic does."""
         import logging
 
-        from mig_cli.progress import StatusAwareHandler
+        from mig_cli.terminal import StatusAwareHandler
 
         handler = StatusAwareHandler(self)
         handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))

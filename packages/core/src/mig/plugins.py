@@ -241,8 +241,19 @@ def plugin_infos() -> list[PluginInfo]:
 
 
 def failed_plugins() -> dict[str, PluginInfo]:
+    """The plugins that failed to load, by name."""
     get_plugin_manager()
     return {name: info for name, info in _state.infos.items() if info.status == "failed"}
+
+
+def plugin_modules() -> list[ModuleType]:
+    """The module of every registered plugin (the module itself, or the module of its class)."""
+    found: list[ModuleType] = []
+    for plugin in get_plugin_manager().get_plugins():
+        module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+        if module is not None and module not in found:
+            found.append(module)
+    return found
 
 
 # -- generic callers --------------------------------------------------------

@@ -69,7 +69,9 @@ def list_templates() -> None:
 def plugins(as_json: bool) -> None:
     """List the loaded plugins: name, distribution, version, status."""
     from mig import plugins as registry
+    from mig_cli.main import register_cli_plugin
 
+    register_cli_plugin()  # listed as loaded whatever MIG_PLUGINS says, as the commands are there
     infos = registry.plugin_infos()
     if as_json:
         echo_json({"plugins": [
