@@ -75,20 +75,29 @@ def _safe(url: str) -> str:
 
 def require_server(url: str, label: str) -> str:
     """``url`` if its server answers ``SELECT 1``; otherwise skip or fail (see module doc)."""
+    problem = _connect_problem(url)
+    if problem is not None:
+        # outside the ``except``: the report shows the one line, not the driver's chained traceback
+        server_unavailable(label, f"{_safe(url)}: {problem}")
+    return url
+
+
+def _connect_problem(url: str) -> str | None:
+    """``None`` if ``url``'s server answers ``SELECT 1``, else the first line of why not."""
     import sqlalchemy as sa
 
     try:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     except Exception as exc:  # missing driver, bad URL
-        server_unavailable(label, f"{_safe(url)}: {_first_line(exc)}")
+        return _first_line(exc)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
     except Exception as exc:
-        server_unavailable(label, f"{_safe(url)}: {_first_line(exc)}")
+        return _first_line(exc)
     finally:
         engine.dispose()
-    return url
+    return None
 
 
 def _first_line(exc: BaseException) -> str:
