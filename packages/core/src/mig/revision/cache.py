@@ -74,6 +74,23 @@ class LocationCache:
                 return data
         return None
 
+    def lookup(self, files: list[tuple[str, int, int]]) -> list[tuple[Any, ...] | None]:
+        """:meth:`get` for many files at once: ``(relpath, mtime_ns, size)`` each, in order."""
+        old = self._old
+        new = self._new
+        found: list[tuple[Any, ...] | None] = []
+        append = found.append
+        for relpath, mtime_ns, size in files:
+            entry = old.get(relpath)
+            if entry is not None and entry[0] == mtime_ns and entry[1] == size:
+                data = entry[2]
+                if type(data) is tuple and len(data) == 6:
+                    new[relpath] = entry
+                    append(data)
+                    continue
+            append(None)
+        return found
+
     def put(self, relpath: str, mtime_ns: int, size: int, source: ScriptSource) -> None:
         self._new[relpath] = (mtime_ns, size, source.to_tuple())
         self._dirty = True

@@ -22,8 +22,11 @@ TEMPLATE_NAME = "script.py.mako"
 
 
 def _is_script_name(name: str) -> bool:
-    return (name.endswith(".py") and not name.startswith((".", "__init__"))
-            and not name.startswith(".#"))
+    return name.endswith(".py") and not name.startswith((".", "__init__"))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 class ScriptDirectory:
@@ -89,22 +92,28 @@ class ScriptDirectory:
         self._map = None
         return self.revision_map
 
-    def _files(self, location: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    def _files(self, location: Path) -> list[tuple[str, os.DirEntry[str]]]:
+        """The script files of ``location`` (and its sub-folders when recursive), by relative path."""
+        found: list[tuple[str, os.DirEntry[str]]] = []
         stack = [("", location)]
+        recursive = self.recursive
         while stack:
             prefix, folder = stack.pop()
             try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=_name)
             except FileNotFoundError:
                 raise ConfigError(
                     f"version location {folder} does not exist; create it or fix "
                     f"script_location / version_locations") from None
             for entry in entries:
-                if entry.is_file() and _is_script_name(entry.name):
-                    yield prefix + entry.name, entry
-                elif (self.recursive and entry.is_dir() and entry.name != "__pycache__"
-                      and not entry.name.startswith(".")):
-                    stack.append((f"{prefix}{entry.name}/", Path(entry.path)))
+                name = entry.name
+                if name.endswith(".py") and _is_script_name(name) and entry.is_file():
+                    found.append((prefix + name, entry))
+                elif (recursive and entry.is_dir() and name != "__pycache__"
+                      and not name.startswith(".")):
+                    stack.append((f"{prefix}{name}/", Path(entry.path)))
+        return found
 
     def _read_locations(self) -> tuple[list[Script], list[LocationCache]]:
         scripts: list[Script] = []
@@ -112,9 +121,11 @@ class ScriptDirectory:
         for location in self.version_locations:
             cache = LocationCache(location)
             caches.append(cache)
-            for relpath, entry in self._files(location):
-                st = entry.stat()
-                data = cache.get(relpath, st.st_mtime_ns, st.st_size)
+            files = self._files(location)
+            stats = [entry.stat() for _, entry in files]
+            cached = cache.lookup([(relpath, st.st_mtime_ns, st.st_size)
+                                   for (relpath, _), st in zip(files, stats, strict=True)])
+            for (relpath, entry), st, data in zip(files, stats, cached, strict=True):
                 if data is None:
                     try:
                         with open(entry.path, "rb") as fh:
@@ -133,7 +144,8 @@ class ScriptDirectory:
                 if not revision:
                     check_script_source(revision, entry.path)
                 script = Script(revision, down, entry.path, doc, labels, depends, location)
-                script._mig_module = module
+                if module is not None:
+                    script._mig_module = module
                 scripts.append(script)
         return scripts, caches
 
