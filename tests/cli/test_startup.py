@@ -1,10 +1,12 @@
-"""`mig --help` and `mig --version` stay cheap: no SQLAlchemy, no plugin's real code."""
+"""Start-up stays cheap: `mig --help` and `mig --version` import no SQLAlchemy and no plugin's
+real code; with a fresh command index, `mig heads` loads no plugin at all."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,91 @@ def test_help_uses_the_command_cache_and_notices_new_plugins(tmp_path) -> None:
     assert "A changed command." in text
     proc = subprocess.run([str(MIG), "extra"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout == "extra ran\n"
+
+
+HEADS_PROBE = """
+import sys
+from mig_cli.main import run
+status = run(["heads"])
+print("STATUS", status)
+print("LOADED", sorted(m for m in sys.modules if m in ("mig.plugins", "importlib.metadata", "pluggy",
+    "sqlalchemy", "mako") or m.startswith(("mig_postgresql", "mig_mysql", "mig_sqlite_batch",
+    "mig_autogen", "mig.runtime", "mig.ddl"))))
+"""
+
+
+def _heads_probe(cwd, env) -> tuple[str, int, list[str]]:
+    proc = subprocess.run([sys.executable, "-c", HEADS_PROBE], cwd=cwd, env=env, capture_output=True,
+                          text=True)
+    out, _, loaded = proc.stdout.rpartition("LOADED ")
+    heads, _, status = out.rpartition("STATUS ")
+    return heads + proc.stderr, int(status), eval(loaded)
+
+
+def _graph_project(tmp_path, env) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for args in (["init", "migrations"], ["revision", "-m", "one", "--rev-id", "aaaa"]):
+        subprocess.run([str(MIG), *args], cwd=project, env=env, check=True, capture_output=True)
+    return project
+
+
+def _clean_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return env
+
+
+def test_heads_loads_no_plugin_once_the_command_index_is_fresh(tmp_path) -> None:
+    env = _clean_env(tmp_path)
+    project = _graph_project(tmp_path, env)
+    out, status, loaded = _heads_probe(project, env)  # loads the plugins, writes the index
+    assert status == 0 and out == "aaaa (head)\n"
+    assert "mig.plugins" in loaded
+    out, status, loaded = _heads_probe(project, env)
+    assert status == 0 and out == "aaaa (head)\n"
+    assert loaded == []  # no entry-point scan, no pluggy, no dialect, no SQLAlchemy
+
+    # Without the index the command still works, through a full plugin load.
+    out, status, loaded = _heads_probe(project, {**env, "MIG_NO_CACHE": "1"})
+    assert status == 0 and out == "aaaa (head)\n"
+    assert "mig.plugins" in loaded and "importlib.metadata" in loaded
+    assert "sqlalchemy" not in loaded and "mako" not in loaded
+
+
+def _fake_dist(site: Path, name: str, module: str, source: str) -> None:
+    (site / f"{module}.py").write_text(source)
+    dist = site / f"{module}-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[mig]\n{module} = {module}\n")
+
+
+def test_a_broken_plugin_is_not_indexed_so_every_run_reports_it(tmp_path) -> None:
+    env = _clean_env(tmp_path)
+    project = _graph_project(tmp_path, env)
+    site = tmp_path / "site"
+    site.mkdir()
+    _fake_dist(site, "broken-plugin", "broken_plugin_xyz", "raise ImportError('half installed')\n")
+    env = {**env, "PYTHONPATH": str(site), "PYTHONWARNINGS": ""}
+    for _ in range(2):
+        out, status, loaded = _heads_probe(project, env)
+        assert status == 0
+        assert "mig: warning: mig plugin 'broken_plugin_xyz' from broken-plugin failed to load" in out
+        assert out.startswith("aaaa (head)\n") and "mig.plugins" in loaded
+
+
+def test_a_command_name_clash_is_not_indexed(tmp_path) -> None:
+    env = _clean_env(tmp_path)
+    project = _graph_project(tmp_path, env)
+    site = tmp_path / "site"
+    site.mkdir()
+    _fake_dist(site, "clash-plugin", "clash_plugin_xyz",
+               "from mig import hookimpl\nfrom mig_cli.specs import CommandSpec\n\n"
+               "@hookimpl\ndef mig_cli_register_commands():\n"
+               "    return [CommandSpec('heads', 'clash_plugin_xyz:nothing', 'Clashes.')]\n")
+    env = {**env, "PYTHONPATH": str(site)}
+    for _ in range(2):
+        out, status, _ = _heads_probe(project, env)
+        assert status == 1
+        assert "'heads' is registered twice" in out and "clash-plugin" in out and "mig-cli" in out
