@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +23,7 @@ __all__ = ["execute", "load", "module_name", "prepare"]
 
 def module_name(path: Path, kind: str) -> str:
     """The module name for the file at ``path``: ``mig_<kind>_<digest>_<stem>``."""
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    digest = hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:12]
     stem = path.stem.replace("-", "_").replace(".", "_")
     return f"mig_{kind}_{digest}_{stem}"
 

@@ -29,18 +29,22 @@ def load_object(ref: str | Any) -> Any:
 class DialectSpec:
     """A dialect: which SQLAlchemy dialect name it serves and which ``DialectImpl`` does the work.
 
-    ``impl`` is the class or a lazy ``"module:Class"`` reference.
-    ``capabilities`` are flag names from :mod:`mig.ddl.capabilities`; the
-    conformance suite expects a clear error where a flag is absent.
+    ``impl`` is the class or a lazy ``"module:Class"`` reference. What the
+    dialect can do is declared once, on the impl (``DialectImpl.capabilities``);
+    :attr:`capabilities` reads it from there.
     """
 
     name: str
     impl: str | type
-    capabilities: frozenset[str] = frozenset()
     description: str = ""
 
     def load(self) -> type:
         return load_object(self.impl)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The impl's capability flags (:mod:`mig.ddl.capabilities`); imports the impl."""
+        return frozenset(getattr(self.load(), "capabilities", frozenset()))
 
 
 @dataclass(frozen=True)

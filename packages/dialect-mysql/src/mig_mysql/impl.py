@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.types import DateTime, to_instance
 
+from mig.ddl import capabilities as cap
 from mig.ddl.constructs import ColumnName
+from mig.ddl.contract import override_point
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError, OfflineError, OperationError
 from mig_mysql import live
@@ -72,21 +74,50 @@ class MySQLImpl(DialectImpl):
     """Operations on MySQL (>= 5.7) and MariaDB (>= 10.2)."""
 
     name: ClassVar[str] = "mysql"
-    transactional_ddl: ClassVar[bool] = False
+    #: What MySQL and MariaDB can do without a batch (move-and-copy) operation.
+    #: Not here: transactional DDL (every DDL statement commits), partial indexes,
+    #: native enum *types*, sequences and identity columns, and expression indexes
+    #: (MySQL >= 8.0.13 has them, MariaDB does not: the impl raises a clear
+    #: error there).
+    capabilities: ClassVar[frozenset[str]] = frozenset({
+        cap.ALTER_COLUMN_TYPE,
+        cap.ALTER_COLUMN_NULLABLE,
+        cap.ALTER_COLUMN_DEFAULT,
+        cap.RENAME_COLUMN,
+        cap.DROP_COLUMN,
+        cap.ADD_CONSTRAINT,
+        cap.DROP_CONSTRAINT,
+        cap.CHECK_CONSTRAINTS,
+        cap.COMMENTS,
+        cap.SCHEMAS,
+        cap.IF_EXISTS,
+    })
 
     # -- what server are we talking to -------------------------------------------------
 
     @property
+    @override_point
     def is_mariadb(self) -> bool:
-        """MariaDB (known online from the server; offline, from a ``mariadb://`` URL)."""
+        """Whether the server is MariaDB.
+
+        **Called by:** the operations whose SQL differs between MySQL and MariaDB.
+
+        **Return:** known online from the server; offline, from a ``mariadb://`` URL.
+        """
         return bool(getattr(self.dialect, "is_mariadb", False))
 
     def _version(self) -> tuple[int, ...] | None:
         info = None if self.as_sql else self.dialect.server_version_info
         return tuple(int(p) for p in info[:3] if isinstance(p, int)) if info else None
 
+    @override_point
     def supports_rename_column(self) -> bool:
-        """``RENAME COLUMN``: MySQL >= 8.0, MariaDB >= 10.5.2; assumed offline (version unknown)."""
+        """Whether the server has ``RENAME COLUMN``.
+
+        **Called by:** ``alter_column`` for a rename without other changes.
+
+        **Return:** MySQL >= 8.0, MariaDB >= 10.5.2; ``True`` offline (the version is unknown).
+        """
         version = self._version()
         if version is None:
             return True
@@ -125,8 +156,18 @@ class MySQLImpl(DialectImpl):
         else:
             self.execute(MySQLModifyColumn(op.table_name, op.column_name, spec, schema=op.schema))
 
+    @override_point
     def column_spec(self, op: AlterColumnOp) -> ColumnSpec:
-        """The full column definition after the change: the change, then ``existing_*``, then the live column."""
+        """The full column definition after an ``alter_column``, which MySQL must restate whole.
+
+        **Called by:** ``alter_column`` when it writes ``MODIFY COLUMN`` / ``CHANGE COLUMN``.
+
+        :param op: the :class:`mig.ops.AlterColumnOp`.
+
+        **Return:** the change, then the ``existing_*`` values, then (online)
+        the live column; offline a missing ``existing_*`` value is an
+        :class:`mig.errors.OfflineError` naming it.
+        """
         type_given = to_instance(op.type_) if op.type_ is not None else (
             to_instance(op.existing_type) if op.existing_type is not None else None)
         nullable_given = op.nullable if op.nullable is not None else op.existing_nullable

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from mig.ddl import capabilities as cap
+from mig.ddl.contract import override_point
 from mig.ddl.impl import DialectImpl
 from mig.errors import NoContextError, OperationError
 
@@ -40,8 +42,10 @@ if TYPE_CHECKING:
     from sqlalchemy.types import TypeEngine
 
     from mig.ops import (
+        AddColumnOp,
         AlterColumnOp,
         CreateIndexOp,
+        CreateTableOp,
         DropColumnOp,
         DropIndexOp,
         DropTableOp,
@@ -60,7 +64,26 @@ class PostgresqlImpl(DialectImpl):
     """Operations on PostgreSQL (>= 10; transactional DDL)."""
 
     name: ClassVar[str] = "postgresql"
-    transactional_ddl: ClassVar[bool] = True
+    #: PostgreSQL can do everything the conformance suite asks without a batch.
+    capabilities: ClassVar[frozenset[str]] = frozenset({
+        cap.TRANSACTIONAL_DDL,
+        cap.ALTER_COLUMN_TYPE,
+        cap.ALTER_COLUMN_NULLABLE,
+        cap.ALTER_COLUMN_DEFAULT,
+        cap.RENAME_COLUMN,
+        cap.DROP_COLUMN,
+        cap.ADD_CONSTRAINT,
+        cap.DROP_CONSTRAINT,
+        cap.CHECK_CONSTRAINTS,
+        cap.COMMENTS,
+        cap.SCHEMAS,
+        cap.EXPRESSION_INDEXES,
+        cap.PARTIAL_INDEXES,
+        cap.IF_EXISTS,
+        cap.NATIVE_ENUM,
+        cap.SEQUENCES,
+        cap.IDENTITY,
+    })
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,13 +93,17 @@ class PostgresqlImpl(DialectImpl):
     # -- outside the transaction --------------------------------------------------------
 
     @contextmanager
+    @override_point
     def outside_transaction(self) -> Iterator[None]:
         """Run the block outside the run's transaction (``CONCURRENTLY``, ``ADD VALUE`` on PG < 12).
 
-        Inside a mig run this is the migration context's autocommit block:
-        online it commits, switches the connection to autocommit and begins
-        again afterwards; offline it writes ``COMMIT`` before the block and
+        **Called by:** PostgreSQL's index and enum operations. Inside a mig
+        run this is the migration context's autocommit block: online it
+        commits, switches the connection to autocommit and begins again
+        afterwards; offline it writes ``COMMIT`` before the block and
         ``BEGIN`` after it. Driven directly (no run), the block just runs.
+
+        **Return:** a context manager.
         """
         from mig import context
 
@@ -90,18 +117,17 @@ class PostgresqlImpl(DialectImpl):
         with migration_context.autocommit_block():
             yield
 
-    # -- the statement hook: types and sequences go with tables and columns --------------
+    # -- types and sequences go with the tables and columns that use them -------------
 
-    def execute(self, construct: Any, params: Any = None, **kw: Any) -> Any:
-        from sqlalchemy.schema import CreateTable
+    def create_table(self, op: CreateTableOp) -> Any:
+        from sqlalchemy import Column
 
-        from mig.ddl.constructs import AddColumn
+        self._create_column_objects([c for c in op.columns if isinstance(c, Column)])
+        return super().create_table(op)
 
-        if isinstance(construct, CreateTable):
-            self._create_column_objects(construct.element.columns)
-        elif isinstance(construct, AddColumn):
-            self._create_column_objects([construct.column])
-        return super().execute(construct, params, **kw)
+    def add_column(self, op: AddColumnOp) -> None:
+        self._create_column_objects([op.column])
+        super().add_column(op)
 
     def _create_column_objects(self, columns: Iterable[Column[Any]]) -> None:
         from sqlalchemy import Sequence
@@ -113,18 +139,45 @@ class PostgresqlImpl(DialectImpl):
                 self._ensure_enum(enum)
             default = column.default
             if isinstance(default, Sequence) and not default.optional:
-                super().execute(CreateSequence(default, if_not_exists=True))
+                self.execute(CreateSequence(default, if_not_exists=True))
 
+    @override_point
     def remember_enum_type(self, name: str, schema: str | None) -> None:
-        """Note that this run created enum type ``schema.name`` (used by ``create_enum_type`` too)."""
+        """Note that this run created enum type ``schema.name``.
+
+        **Called by:** ``create_table`` / ``add_column`` and ``op.create_enum_type``.
+
+        :param name: the type's name.
+        :param schema: its schema (``None``: the default).
+
+        **Return:** ``None``.
+        """
         self._enum_types[(schema, name)] = True
 
+    @override_point
     def forget_enum_type(self, name: str, schema: str | None) -> None:
-        """Note that this run dropped enum type ``schema.name``."""
+        """Note that this run dropped enum type ``schema.name``.
+
+        **Called by:** ``op.drop_enum_type`` and the drops that take the last use of a type.
+
+        :param name: the type's name.
+        :param schema: its schema (``None``: the default).
+
+        **Return:** ``None``.
+        """
         self._enum_types[(schema, name)] = False
 
+    @override_point
     def enum_type_dropped(self, name: str, schema: str | None) -> bool:
-        """Whether this run already dropped ``schema.name`` (with the last table or column using it)."""
+        """Whether this run already dropped enum type ``schema.name``.
+
+        **Called by:** ``op.drop_enum_type(if_exists=...)``.
+
+        :param name: the type's name.
+        :param schema: its schema (``None``: the default).
+
+        **Return:** ``True`` when it was dropped earlier in the run.
+        """
         return self._enum_types.get((schema, name)) is False
 
     def _ensure_enum(self, enum: Any) -> None:

@@ -10,29 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mig import hookimpl
-from mig.ddl import capabilities as cap
 from mig.specs import DialectSpec, OperationSpec
-
-#: PostgreSQL can do everything the conformance suite asks without a batch.
-CAPABILITIES = frozenset({
-    cap.TRANSACTIONAL_DDL,
-    cap.ALTER_COLUMN_TYPE,
-    cap.ALTER_COLUMN_NULLABLE,
-    cap.ALTER_COLUMN_DEFAULT,
-    cap.RENAME_COLUMN,
-    cap.DROP_COLUMN,
-    cap.ADD_CONSTRAINT,
-    cap.DROP_CONSTRAINT,
-    cap.CHECK_CONSTRAINTS,
-    cap.COMMENTS,
-    cap.SCHEMAS,
-    cap.EXPRESSION_INDEXES,
-    cap.PARTIAL_INDEXES,
-    cap.IF_EXISTS,
-    cap.NATIVE_ENUM,
-    cap.SEQUENCES,
-    cap.IDENTITY,
-})
 
 _OPS = "mig_postgresql.ops"
 
@@ -40,7 +18,7 @@ _OPS = "mig_postgresql.ops"
 @hookimpl
 def mig_register_dialects() -> Iterable[DialectSpec]:
     return [DialectSpec("postgresql", "mig_postgresql.impl:PostgresqlImpl",
-                        capabilities=CAPABILITIES, description="PostgreSQL (psycopg 3 or psycopg2)")]
+                        description="PostgreSQL (psycopg 3 or psycopg2)")]
 
 
 @hookimpl

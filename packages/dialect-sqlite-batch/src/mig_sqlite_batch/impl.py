@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
+from mig.ddl import capabilities as cap
+from mig.ddl.contract import override_point
 from mig.ddl.impl import DialectImpl
 from mig.errors import NotSupportedError
 
@@ -46,8 +48,11 @@ class SqliteImpl(DialectImpl):
     """``DialectImpl`` for SQLite (``sqlite`` dialect)."""
 
     name: ClassVar[str] = "sqlite"
-    transactional_ddl: ClassVar[bool] = True
-    add_column_foreign_keys: ClassVar[bool] = False
+    #: SQLite adds, renames and drops columns; everything else that changes a table is a batch.
+    capabilities: ClassVar[frozenset[str]] = frozenset({
+        cap.TRANSACTIONAL_DDL, cap.RENAME_COLUMN, cap.DROP_COLUMN, cap.CHECK_CONSTRAINTS, cap.IF_EXISTS,
+        cap.EXPRESSION_INDEXES, cap.PARTIAL_INDEXES, cap.BATCH,
+    })
 
     # -- transactions -----------------------------------------------------------
 
@@ -61,7 +66,14 @@ class SqliteImpl(DialectImpl):
     # -- what SQLite can do -------------------------------------------------------
 
     @property
+    @override_point
     def sqlite_version(self) -> tuple[int, ...]:
+        """The SQLite library's version, as a tuple of ints.
+
+        **Called by:** the operations whose SQL depends on it (``DROP COLUMN`` needs 3.35).
+
+        **Return:** the server's version online, else the ``sqlite3`` module's library version.
+        """
         version = self.dialect.server_version_info
         if version:
             return tuple(int(v) for v in version if isinstance(v, int))

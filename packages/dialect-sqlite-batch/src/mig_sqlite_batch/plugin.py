@@ -20,7 +20,5 @@ def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
 @hookimpl
 def mig_register_dialects() -> Iterable[DialectSpec]:
     """SQLite: native add/rename/drop column and rename table; the rest through batch."""
-    return [DialectSpec("sqlite", "mig_sqlite_batch.impl:SqliteImpl", capabilities=frozenset({
-        "transactional_ddl", "rename_column", "drop_column", "check_constraints", "if_exists",
-        "expression_indexes", "partial_indexes", "batch",
-    }), description="SQLite (plain ALTERs; batch_alter_table for the rest)")]
+    return [DialectSpec("sqlite", "mig_sqlite_batch.impl:SqliteImpl",
+                        description="SQLite (plain ALTERs; batch_alter_table for the rest)")]

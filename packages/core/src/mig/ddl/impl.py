@@ -1,11 +1,16 @@
-"""``DialectImpl``: turns operations into statements, online (executed) or offline (written as SQL).
+"""``DialectImpl``: the dialect contract. It turns operations into statements and sends them to one sink.
 
-One instance serves one migration run on one connection. There is one method
-per built-in operation, named by the operation class's ``impl_method``; a
-dialect plugin subclasses :class:`DialectImpl` (or another dialect's impl:
-``class CockroachImpl(PostgresqlImpl)``) and overrides what its database does
-differently. Dispatch is a plain attribute lookup cached per class: the
-per-statement path never goes through pluggy.
+One instance serves one migration run on one connection (online) or one
+output stream (offline). A dialect plugin subclasses :class:`DialectImpl` (or
+another dialect's impl: ``class CockroachImpl(PostgresqlImpl)``) and
+overrides what its database does differently. The contract is what is
+declared with :func:`mig.ddl.contract.override_point` (methods) and the
+class attributes documented below (``name``, ``capabilities``,
+``statement_terminator``); everything else is private. Every statement goes
+through :meth:`DialectImpl.execute`: online SQLAlchemy executes it on the
+connection, offline it is written as text. Dispatch from an operation to
+its method is a plain attribute lookup cached per class: the per-statement
+path never goes through pluggy.
 """
 
 from __future__ import annotations
@@ -14,10 +19,13 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
+from mig.ddl import capabilities as cap
+from mig.ddl.contract import override_point
 from mig.errors import OfflineError, OperationError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect
+    from sqlalchemy.sql.schema import MetaData
 
     from mig.ops import (
         AddColumnOp,
@@ -43,40 +51,59 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mig.ddl")
 
+#: The public data attributes of the contract (besides the override points).
+ATTRIBUTES = frozenset({
+    "name", "capabilities", "statement_terminator",
+    "dialect", "connection", "as_sql", "output", "context_opts", "transactional_ddl", "current_step",
+})
+
 
 class DialectImpl:
     """Carries out operations for one database kind.
 
     :param dialect: the SQLAlchemy ``Dialect`` in use.
     :param connection: the live connection (``None`` offline).
-    :param as_sql: offline mode: write statements to ``output`` instead of executing.
-    :param output: where offline SQL goes.
-    :param literal_binds: render bound values inline (always on offline).
+    :param as_sql: offline mode: write statements to ``output`` instead of executing them.
+    :param output: where offline SQL goes (``sys.stdout`` when ``None``).
     :param context_opts: the options given to ``context.configure``.
+
+    Class attributes a dialect sets:
+
+    - ``name``: the SQLAlchemy dialect name served (``"default"`` for the generic impl);
+    - ``capabilities``: what the database can do, flags from
+      :mod:`mig.ddl.capabilities`; declared only here: the ``DialectSpec``,
+      the runtime and the conformance suite read it from the impl;
+    - ``statement_terminator``: text written after each statement offline.
+
+    Instance attributes (read them; only the runtime sets them):
+    ``dialect``, ``connection`` (``None`` offline), ``as_sql`` (whether the
+    run is offline; a plain attribute), ``output``, ``context_opts``,
+    ``transactional_ddl`` (from ``capabilities``, or
+    ``context.configure(transactional_ddl=...)``) and ``current_step`` (the
+    :class:`mig.runtime.events.StepEvent` running, or ``None``).
     """
 
-    #: The SQLAlchemy dialect name this impl serves ("default" for the generic one).
     name: ClassVar[str] = "default"
-    #: Whether DDL can be rolled back inside a transaction on this database.
-    transactional_ddl: ClassVar[bool] = False
-    #: Text written after each statement offline.
+    capabilities: ClassVar[frozenset[str]] = frozenset({
+        # What standard SQL's ALTER TABLE offers; the generic impl writes standard SQL.
+        cap.ALTER_COLUMN_TYPE, cap.ALTER_COLUMN_NULLABLE, cap.ALTER_COLUMN_DEFAULT, cap.RENAME_COLUMN,
+        cap.DROP_COLUMN, cap.ADD_CONSTRAINT, cap.DROP_CONSTRAINT,
+    })
     statement_terminator: ClassVar[str] = ";"
 
     _dispatch_cache: ClassVar[dict[type, Callable[..., Any]]]
 
     def __init__(self, dialect: Dialect, connection: Connection | None = None, *,
-                 as_sql: bool = False, output: TextIO | None = None, literal_binds: bool = False,
+                 as_sql: bool = False, output: TextIO | None = None,
                  context_opts: Mapping[str, Any] | None = None) -> None:
         self.dialect = dialect
-        #: The live connection (``None`` offline); statements run on it in the order they are sent.
         self.connection = connection
-        #: Offline mode: statements are written to :attr:`output` instead of executed.
         self.as_sql = as_sql
         self.output = output
-        self.literal_binds = literal_binds or as_sql
         self.context_opts: Mapping[str, Any] = dict(context_opts or {})
-        #: Set by the runtime to the current :class:`mig.runtime.events.StepEvent` (for progress).
+        self.transactional_ddl = cap.TRANSACTIONAL_DDL in self.capabilities
         self.current_step: Any = None
+        self._naming: Any = _UNSET
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -84,8 +111,21 @@ class DialectImpl:
 
     # -- running operations ---------------------------------------------------------
 
+    @override_point
     def run(self, operation: Operation) -> Any:
-        """Carry out one operation; returns what the operation's method returns."""
+        """Carry out one operation by calling the method its class names (``impl_method``).
+
+        **Called by:** ``Operations.invoke`` for each ``op.<name>(...)`` of a
+        script, and by batch strategies for the operations of a batch. A
+        dialect calls it but does not override it.
+
+        :param operation: an IR node (:mod:`mig.ops`) or an operation a plugin
+            registered (carried out by the plugin's implementation for this
+            dialect, its bases, or ``"default"``).
+
+        **Return:** what the operation's method returns (``op.create_table``:
+        the ``Table``; ``op.execute``: the result online, ``None`` offline).
+        """
         op_type = type(operation)
         handler = type(self).__dict__.get("_dispatch_cache", _NO_CACHE).get(op_type)
         if handler is None:
@@ -118,19 +158,27 @@ class DialectImpl:
             )
         return handler
 
-
     # -- statements: the one sink ----------------------------------------------------
 
+    @override_point
     def execute(self, construct: Any, params: Any = None, *,
                 execution_options: Mapping[str, Any] | None = None) -> Any:
         """Send one statement: online, execute it on the connection; offline, write it out.
 
-        ``construct`` is SQL text (run as ``text()``), a ``text()`` clause or
-        any SQLAlchemy executable (DDL constructs included). Online it runs on
-        :attr:`connection` through SQLAlchemy's ``Connection.execute`` and the
-        result is returned. Offline, bound values are rendered inline and the
-        statement is written to :attr:`output` followed by
-        :attr:`statement_terminator` and a blank line; ``None`` is returned.
+        **Called by:** every operation method, the version table and batch
+        strategies: the one way a statement leaves the dialect. A dialect
+        calls it; it does not override it.
+
+        :param construct: SQL text (run as ``text()``), a ``text()`` clause or
+            any SQLAlchemy executable, DDL constructs included.
+        :param params: bound parameters online (a dict, or a list of dicts
+            for an executemany); offline they are refused: values must be
+            in the statement.
+        :param execution_options: passed to ``Connection.execute`` online.
+
+        **Return:** online, SQLAlchemy's ``CursorResult``; offline ``None``
+        (the statement was written to ``output`` followed by
+        ``statement_terminator`` and a blank line).
         """
         if self.as_sql:
             if params:
@@ -147,45 +195,42 @@ class DialectImpl:
             return connection.execute(construct, params, execution_options=execution_options)
         return connection.execute(construct, params)
 
+    @override_point
     def render(self, construct: Any) -> str:
-        """A statement as SQL text for this dialect, bound values inlined."""
+        """A statement as SQL text for this dialect, bound values written inline.
+
+        **Called by:** :meth:`execute` offline, and by code that needs a
+        statement's text (messages, batch strategies).
+
+        :param construct: SQL text or a SQLAlchemy construct.
+
+        **Return:** the text, without a terminator (tabs as four spaces, no
+        trailing blanks).
+        """
         if isinstance(construct, str):
             return construct.strip()
         compiled = construct.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
         return _tidy(str(compiled))
 
-    # -- naming conventions -------------------------------------------------------------
+    @override_point
+    def require_connection(self, what: str) -> Connection:
+        """The live connection, for work that must read the database.
 
-    @property
-    def naming_convention(self) -> Mapping[Any, Any] | None:
-        """``target_metadata``'s naming convention when it has one besides SQLAlchemy's default.
+        **Called by:** operations that look something up first (an
+        ``if_exists`` probe, a batch reflecting its table, ``op.get_bind()``).
 
-        As in Alembic, the convention names the constraints and indexes that
-        operations create unnamed (and applies to names given for conventions
-        that use ``%(constraint_name)s``); ``op.f()`` marks a name as final.
+        :param what: what needs the connection, named in the error offline.
+
+        **Return:** the ``Connection``; offline an :class:`mig.errors.OfflineError`
+        is raised instead, saying that ``what`` needs to read the database.
         """
-        found = self.__dict__.get("_naming_convention", _UNSET)
-        if found is _UNSET:
-            from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
-
-            target = self.context_opts.get("target_metadata")
-            found = getattr(target, "naming_convention", None)
-            if found is not None and dict(found) == dict(DEFAULT_NAMING_CONVENTION):
-                found = None
-            self.__dict__["_naming_convention"] = found
-        return found
-
-    def new_metadata(self) -> Any:
-        """A fresh ``MetaData`` for throw-away schema objects, with :attr:`naming_convention`.
-
-        Each operation builds its stub tables in its own ``MetaData``, so what
-        one operation built (a table name's spelling, a column's ``key``)
-        never changes how a later one compiles.
-        """
-        from sqlalchemy import MetaData
-
-        convention = self.naming_convention
-        return MetaData(naming_convention=convention) if convention else MetaData()
+        connection = self.connection
+        if self.as_sql or connection is None:
+            raise OfflineError(
+                f"{what} needs to read the database, which --sql mode cannot do; "
+                f"pass the missing information explicitly or run online"
+            )
+        return connection
 
     def _write(self, sql: str) -> None:
         """Write one statement of offline output (the offline end of :meth:`execute`)."""
@@ -196,38 +241,120 @@ class DialectImpl:
             out = self.output = sys.stdout
         out.write(f"{sql}{self.statement_terminator}\n\n")
 
-    def comment(self, text: str) -> None:
-        """Write a SQL comment line to offline output (``-- text``)."""
+    def _comment(self, text: str) -> None:
+        """Write a SQL comment line to offline output (``-- text``); the runtime's step headers."""
         if self.as_sql and self.output is not None:
             self.output.write(f"-- {text}\n\n")
 
-    def require_connection(self, what: str) -> Connection:
-        """The live connection; offline, an :class:`OfflineError` explaining that ``what`` needs it."""
-        connection = self.connection
-        if self.as_sql or connection is None:
-            raise OfflineError(
-                f"{what} needs to read the database, which --sql mode cannot do; "
-                f"pass the missing information explicitly or run online"
-            )
-        return connection
+    # -- naming conventions -------------------------------------------------------------
+
+    @property
+    @override_point
+    def naming_convention(self) -> Mapping[Any, Any] | None:
+        """``target_metadata``'s naming convention, when it has one besides SQLAlchemy's default.
+
+        **Called by:** :meth:`new_metadata`, and dialect code that names
+        constraints itself. As in Alembic, the convention names what
+        operations create unnamed (and names given for conventions that use
+        ``%(constraint_name)s``); ``op.f()`` marks a name as final.
+
+        **Return:** the convention mapping, or ``None`` when there is none.
+        """
+        found = self._naming
+        if found is _UNSET:
+            from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
+
+            target = self.context_opts.get("target_metadata")
+            found = getattr(target, "naming_convention", None)
+            if found is not None and dict(found) == dict(DEFAULT_NAMING_CONVENTION):
+                found = None
+            self._naming = found
+        return found
+
+    @override_point
+    def new_metadata(self) -> MetaData:
+        """A fresh ``MetaData`` for one operation's throw-away schema objects.
+
+        **Called by:** each operation method that builds ``Table`` objects to
+        compile. Each operation builds in its own ``MetaData``, so what one
+        built never changes how a later one compiles.
+
+        **Return:** a new ``MetaData`` carrying :attr:`naming_convention`.
+        """
+        from sqlalchemy import MetaData
+
+        convention = self.naming_convention
+        return MetaData(naming_convention=convention) if convention else MetaData()
 
     # -- transactions (the runtime calls these) ---------------------------------------
 
+    @override_point
     def begin_sql(self) -> str:
-        """The statement that opens a transaction in offline output."""
+        """The statement that opens a transaction in offline output.
+
+        **Called by:** the runtime, offline, where the dialect has transactional DDL.
+
+        **Return:** the SQL text (default ``BEGIN``).
+        """
         return "BEGIN"
 
+    @override_point
     def commit_sql(self) -> str:
-        """The statement that commits a transaction in offline output."""
+        """The statement that commits a transaction in offline output.
+
+        **Called by:** the runtime, offline, where the dialect has transactional DDL.
+
+        **Return:** the SQL text (default ``COMMIT``).
+        """
         return "COMMIT"
 
+    @override_point
     def on_transaction_begin(self, connection: Connection) -> None:
-        """Called right after the runtime begins a transaction online (SQLite emits BEGIN here)."""
+        """Make sure the database is really in the transaction SQLAlchemy just began.
+
+        **Called by:** the runtime, online, right after it begins a
+        transaction (the run's, or a migration's) and when ``run_migrations``
+        starts inside one that ``env.py`` began. SQLite's driver begins no
+        transaction before DDL on its own, so SQLite's impl sends ``BEGIN``.
+
+        :param connection: the run's connection.
+
+        **Return:** ``None``.
+        """
+
+    @override_point
+    def offline_literal(self, value: Any, kind: str) -> Any:
+        """A SQL expression writing ``value`` inline where SQLAlchemy has no literal renderer.
+
+        **Called by:** :meth:`bulk_insert` offline, for JSON and binary columns.
+
+        :param value: the row's value (not ``None``, not a SQL expression).
+        :param kind: ``"json"`` (written as its JSON text) or ``"binary"``.
+
+        **Return:** a SQLAlchemy expression (default: the JSON text as a
+        string literal; binary as ``X'<hex>'``, which PostgreSQL overrides).
+        """
+        from sqlalchemy import literal, literal_column
+        from sqlalchemy.types import Text
+
+        if kind == "json":
+            import json
+
+            return literal(json.dumps(value), Text())
+        return literal_column(f"X'{bytes(value).hex()}'")
 
     # -- one method per operation -----------------------------------------------------
 
+    @override_point
     def create_table(self, op: CreateTableOp) -> Any:
-        """``CREATE TABLE``, then its indexes and (where not inline) its comments; returns the ``Table``."""
+        """``CREATE TABLE``, then its indexes and (where not inline) its comments.
+
+        **Called by:** :meth:`run`, for ``op.create_table(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateTableOp` to carry out.
+
+        **Return:** the ``Table`` that was compiled (scripts pass it to ``op.bulk_insert``).
+        """
         from sqlalchemy.schema import CreateIndex, CreateTable, SetColumnComment, SetTableComment
 
         from mig.ddl.schemaobj import table
@@ -247,7 +374,16 @@ class DialectImpl:
                     self.execute(SetColumnComment(column))
         return tbl
 
+    @override_point
     def drop_table(self, op: DropTableOp) -> None:
+        """``DROP TABLE``.
+
+        **Called by:** :meth:`run`, for ``op.drop_table(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.DropTableOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import DropTable
 
         from mig.ddl.schemaobj import table
@@ -255,13 +391,30 @@ class DialectImpl:
         self.execute(DropTable(table(op.table_name, schema=op.schema, **dict(op.kw)),
                                if_exists=bool(op.if_exists)))
 
+    @override_point
     def rename_table(self, op: RenameTableOp) -> None:
+        """Rename a table.
+
+        **Called by:** :meth:`run`, for ``op.rename_table(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.RenameTableOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from mig.ddl.constructs import RenameTable
 
         self.execute(RenameTable(op.old_table_name, op.new_table_name, schema=op.schema))
 
+    @override_point
     def add_column(self, op: AddColumnOp) -> None:
-        """``ADD COLUMN``, then the column's foreign keys, index and comment as separate statements."""
+        """``ADD COLUMN``, then the column's foreign keys (where the dialect has ``add_constraint``), index and comment.
+
+        **Called by:** :meth:`run`, for ``op.add_column(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.AddColumnOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
 
         from mig.ddl.constructs import AddColumn
@@ -273,7 +426,7 @@ class DialectImpl:
         self.execute(AddColumn(op.table_name, column, schema=op.schema,
                                if_not_exists=bool(op.if_not_exists)))
         for fk in column.foreign_keys:
-            if fk.constraint is not None and self.add_column_foreign_keys:
+            if fk.constraint is not None and cap.ADD_CONSTRAINT in self.capabilities:
                 self._add_fk_for_column(fk.constraint, AddConstraint)
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             if any(c is column for c in index.columns):
@@ -281,9 +434,6 @@ class DialectImpl:
         dialect = self.dialect
         if column.comment is not None and dialect.supports_comments and not dialect.inline_comments:
             self.execute(SetColumnComment(column))
-
-    #: Whether ``add_column`` emits ``ADD CONSTRAINT`` for a new column's ``ForeignKey`` (not SQLite).
-    add_column_foreign_keys: ClassVar[bool] = True
 
     def _add_fk_for_column(self, constraint: Any, add_constraint: Any) -> None:
         from sqlalchemy import MetaData, Table
@@ -302,14 +452,31 @@ class DialectImpl:
             column_for(md.tables[key], element.target_fullname.split(".")[-1])
         self.execute(add_constraint(constraint))
 
+    @override_point
     def drop_column(self, op: DropColumnOp) -> None:
+        """``DROP COLUMN``.
+
+        **Called by:** :meth:`run`, for ``op.drop_column(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.DropColumnOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from mig.ddl.constructs import DropColumn
 
         self.execute(DropColumn(op.table_name, op.column_name, schema=op.schema,
                                 if_exists=bool(op.if_exists)))
 
+    @override_point
     def alter_column(self, op: AlterColumnOp) -> None:
-        """One statement per change: nullability, default, type, comment, then the rename."""
+        """Change a column: one statement per change (nullability, default, type, comment, then the name).
+
+        **Called by:** :meth:`run`, for ``op.alter_column(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.AlterColumnOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from mig.ddl import constructs as c
 
         existing = {
@@ -332,7 +499,16 @@ class DialectImpl:
         if op.new_column_name is not None:
             self.execute(c.ColumnName(name, op.column_name, op.new_column_name, schema, **existing))
 
+    @override_point
     def create_index(self, op: CreateIndexOp) -> None:
+        """``CREATE INDEX``.
+
+        **Called by:** :meth:`run`, for ``op.create_index(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateIndexOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import CreateIndex
 
         from mig.ddl.schemaobj import index
@@ -341,7 +517,16 @@ class DialectImpl:
                     metadata=self.new_metadata(), **dict(op.kw))
         self.execute(CreateIndex(idx, if_not_exists=bool(op.if_not_exists)))
 
+    @override_point
     def drop_index(self, op: DropIndexOp) -> None:
+        """``DROP INDEX``.
+
+        **Called by:** :meth:`run`, for ``op.drop_index(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.DropIndexOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import DropIndex
 
         from mig.ddl.schemaobj import index
@@ -350,7 +535,16 @@ class DialectImpl:
                     **dict(op.kw))
         self.execute(DropIndex(idx, if_exists=bool(op.if_exists)))
 
+    @override_point
     def create_unique_constraint(self, op: CreateUniqueConstraintOp) -> None:
+        """Add a ``UNIQUE`` constraint to an existing table.
+
+        **Called by:** :meth:`run`, for ``op.create_unique_constraint(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateUniqueConstraintOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import AddConstraint
 
         from mig.ddl.schemaobj import unique_constraint
@@ -359,7 +553,16 @@ class DialectImpl:
                                                      schema=op.schema, metadata=self.new_metadata(),
                                                      **dict(op.kw))))
 
+    @override_point
     def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
+        """Add a ``FOREIGN KEY`` constraint to an existing table.
+
+        **Called by:** :meth:`run`, for ``op.create_foreign_key(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateForeignKeyOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import AddConstraint
 
         from mig.ddl.schemaobj import foreign_key
@@ -371,7 +574,16 @@ class DialectImpl:
                          match=op.match, metadata=self.new_metadata(), **dict(op.kw))
         self.execute(AddConstraint(fk))
 
+    @override_point
     def create_check_constraint(self, op: CreateCheckConstraintOp) -> None:
+        """Add a ``CHECK`` constraint to an existing table.
+
+        **Called by:** :meth:`run`, for ``op.create_check_constraint(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateCheckConstraintOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import AddConstraint
 
         from mig.ddl.schemaobj import check_constraint
@@ -380,7 +592,16 @@ class DialectImpl:
                                                     schema=op.schema, metadata=self.new_metadata(),
                                                     **dict(op.kw))))
 
+    @override_point
     def create_primary_key(self, op: CreatePrimaryKeyOp) -> None:
+        """Add a ``PRIMARY KEY`` constraint to an existing table.
+
+        **Called by:** :meth:`run`, for ``op.create_primary_key(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreatePrimaryKeyOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import AddConstraint
 
         from mig.ddl.schemaobj import primary_key
@@ -389,7 +610,16 @@ class DialectImpl:
                                                schema=op.schema, metadata=self.new_metadata(),
                                                **dict(op.kw))))
 
+    @override_point
     def drop_constraint(self, op: DropConstraintOp) -> None:
+        """Drop a named constraint.
+
+        **Called by:** :meth:`run`, for ``op.drop_constraint(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.DropConstraintOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import DropConstraint
 
         from mig.ddl.schemaobj import constraint_stub
@@ -398,22 +628,48 @@ class DialectImpl:
                                metadata=self.new_metadata())
         self.execute(DropConstraint(cons, if_exists=bool(op.if_exists)))
 
+    @override_point
     def create_table_comment(self, op: CreateTableCommentOp) -> None:
+        """Set a table's comment.
+
+        **Called by:** :meth:`run`, for ``op.create_table_comment(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.CreateTableCommentOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import SetTableComment
 
         from mig.ddl.schemaobj import table
 
         self.execute(SetTableComment(table(op.table_name, schema=op.schema, comment=op.comment)))
 
+    @override_point
     def drop_table_comment(self, op: DropTableCommentOp) -> None:
+        """Remove a table's comment.
+
+        **Called by:** :meth:`run`, for ``op.drop_table_comment(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.DropTableCommentOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from sqlalchemy.schema import DropTableComment
 
         from mig.ddl.schemaobj import table
 
         self.execute(DropTableComment(table(op.table_name, schema=op.schema)))
 
+    @override_point
     def bulk_insert(self, op: BulkInsertOp) -> None:
-        """Online: one executemany (or one INSERT per row); offline: one INSERT per row, values inlined."""
+        """Insert rows: online one executemany (or one ``INSERT`` per row), offline one ``INSERT`` per row with the values inline.
+
+        **Called by:** :meth:`run`, for ``op.bulk_insert(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.BulkInsertOp` to carry out.
+
+        **Return:** ``None``.
+        """
         if not op.rows:
             return
         table = op.table
@@ -432,29 +688,31 @@ class DialectImpl:
             for row in op.rows:
                 self.execute(table.insert().values(**row))
 
-    def offline_literal(self, value: Any, kind: str) -> Any:
-        """A SQL expression writing ``value`` inline where SQLAlchemy has no literal renderer.
-
-        ``kind`` is ``"json"`` (written as its JSON text) or ``"binary"``
-        (``X'<hex>'``; PostgreSQL overrides it).
-        """
-        from sqlalchemy import literal, literal_column
-        from sqlalchemy.types import Text
-
-        if kind == "json":
-            import json
-
-            return literal(json.dumps(value), Text())
-        return literal_column(f"X'{bytes(value).hex()}'")
-
+    @override_point
     def execute_sql(self, op: ExecuteSQLOp) -> Any:
+        """Run SQL a script gives as text or as a SQLAlchemy statement.
+
+        **Called by:** :meth:`run`, for ``op.execute(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.ExecuteSQLOp` to carry out.
+
+        **Return:** online the statement's result; offline ``None``.
+        """
         sqltext = op.sqltext
         if isinstance(sqltext, str) and not self.as_sql:
             sqltext = _text(sqltext)
         return self.execute(sqltext, execution_options=op.execution_options)
 
+    @override_point
     def batch_alter_table(self, op: BatchAlterTableOp) -> None:
-        """Run a batch through a registered strategy, or its operations one by one."""
+        """Carry out a ``batch_alter_table`` block: through the batch strategy registered for this dialect (or ``move-and-copy`` for ``recreate='always'``), else its operations one by one.
+
+        **Called by:** :meth:`run`, for ``op.batch_alter_table(...)`` in a script or a batch.
+
+        :param op: the :class:`mig.ops.BatchAlterTableOp` to carry out.
+
+        **Return:** ``None``.
+        """
         from mig import plugins
 
         if op.recreate == "always":

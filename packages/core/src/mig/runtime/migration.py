@@ -81,11 +81,11 @@ class MigrationContext:
         impl_cls = opts.get("impl_class") or impl_class_for(dialect.name, bool(opts.get("allow_generic_dialect")))
         self.impl: DialectImpl = impl_cls(
             dialect, connection, as_sql=self.as_sql, output=self.output,
-            literal_binds=bool(opts.get("literal_binds", False)), context_opts=opts,
+            context_opts=opts,
         )
         transactional = opts.get("transactional_ddl")
         if transactional is not None:
-            self.impl.transactional_ddl = bool(transactional)  # type: ignore[misc]
+            self.impl.transactional_ddl = bool(transactional)
         # Without transactional DDL (MySQL, MariaDB) each DDL statement commits by itself:
         # commit every migration together with its version row, so that a failure leaves
         # the version table naming the last migration that completed.
@@ -250,7 +250,7 @@ class MigrationContext:
                     plugins.before_step(event)
                 started = perf_counter()
                 if as_sql and script is not None:
-                    impl.comment(_describe(step))
+                    impl._comment(_describe(step))
                 scope = self.begin_transaction(_per_migration=True) if per_migration else None
                 if scope is not None:
                     scope.__enter__()
