@@ -19,7 +19,7 @@ What differs from the generic implementation:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -46,16 +46,15 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mig.ops import (
-        AddColumnOp,
         AlterColumnOp,
         CreateForeignKeyOp,
         CreateIndexOp,
         CreateTableCommentOp,
         CreateTableOp,
-        DropColumnOp,
         DropConstraintOp,
         DropIndexOp,
         DropTableCommentOp,
+        Operation,
         RenameTableOp,
     )
 
@@ -74,6 +73,7 @@ class MySQLImpl(DialectImpl):
     """Operations on MySQL (>= 5.7) and MariaDB (>= 10.2)."""
 
     name: ClassVar[str] = "mysql"
+    display_name: ClassVar[str] = "MySQL"
     #: What MySQL and MariaDB can do without a batch (move-and-copy) operation.
     #: Not here: transactional DDL (every DDL statement commits), partial indexes,
     #: native enum *types*, sequences and identity columns, and expression indexes
@@ -234,12 +234,6 @@ class MySQLImpl(DialectImpl):
                 f"create_index {op.index_name}: MariaDB has no expression indexes; add a generated "
                 f"column (sa.Column(..., sa.Computed('expression'))) and index that column instead"
             )
-        if op.if_not_exists and not self.is_mariadb and op.index_name:
-            name = op.index_name
-            if self._present(f"create_index {name}", "IF NOT EXISTS",
-                             lambda c: live.index_exists(c, op.table_name, name, op.schema)):
-                return
-            op = replace(op, if_not_exists=None)
         super().create_index(op)
 
     def drop_index(self, op: DropIndexOp) -> None:
@@ -255,15 +249,8 @@ class MySQLImpl(DialectImpl):
                     f"has an index of that name; pass table_name=..."
                 )
             table_name = tables[0]
-        if_exists = bool(op.if_exists)
-        if if_exists and not self.is_mariadb:
-            if not self._present(f"drop_index {op.index_name}", "IF EXISTS",
-                                 lambda c: live.index_exists(c, table_name, op.index_name,
-                                                             op.schema)):
-                return
-            if_exists = False
         self.execute(MySQLDropIndex(op.index_name, table_name, schema=op.schema,
-                                    if_exists=if_exists))
+                                    if_exists=bool(op.if_exists)))
 
     def create_foreign_key(self, op: CreateForeignKeyOp) -> None:
         unsupported = [f"{name}={value!r}" for name, value in (
@@ -292,17 +279,8 @@ class MySQLImpl(DialectImpl):
                 f"drop_constraint {op.constraint_name}: unknown type_ {type_!r}; use 'foreignkey', "
                 f"'unique', 'check' or 'primary'"
             )
-        if_exists = bool(op.if_exists)
-        if if_exists and (type_ == "primary" or not self.is_mariadb):
-            if not self._present(
-                    f"drop_constraint {op.constraint_name}", "IF EXISTS",
-                    lambda c: type_ in {_TYPE_OF.get(t) for t in live.constraint_types(
-                        c, op.table_name, "PRIMARY" if type_ == "primary" else op.constraint_name,
-                        op.schema)}):
-                return
-            if_exists = False
         self.execute(MySQLDropConstraint(op.table_name, op.constraint_name, kind, schema=op.schema,
-                                         if_exists=if_exists))
+                                         if_exists=bool(op.if_exists)))
 
     def _constraint_type(self, op: DropConstraintOp) -> str | None:
         """``type_`` for a drop that did not give it, looked up by name online."""
@@ -327,41 +305,54 @@ class MySQLImpl(DialectImpl):
             f"{what}: the name is used by several constraints ({', '.join(kinds)}); pass type_=..."
         )
 
-    def _present(self, what: str, clause: str, probe: Callable[[Connection], bool]) -> bool:
-        """Whether the object exists, for ``IF [NOT] EXISTS`` where MySQL lacks the clause.
+    # -- IF [NOT] EXISTS: MariaDB writes it for columns, indexes and constraints; MySQL does not
 
-        Online, ``probe`` asks the server; offline it is a :class:`NotSupportedError`.
+    @override_point
+    def writes_if_exists(self, operation: Operation) -> bool:
+        """Whether the server writes the ``IF [NOT] EXISTS`` an operation asks for.
+
+        **Called by:** :meth:`run` (see :meth:`DialectImpl.writes_if_exists`).
+
+        :param operation: the operation with ``if_exists`` / ``if_not_exists``.
+
+        **Return:** ``True`` for tables; for columns, indexes and constraints
+        only on MariaDB (not for a primary key), so MySQL's are emulated.
         """
-        if self.as_sql or self.connection is None:
-            flag = "if_not_exists" if "NOT" in clause else "if_exists"
-            raise NotSupportedError(
-                f"{what}: MySQL has no {clause} here and --sql mode cannot check; drop "
-                f"{flag}=True, or use a mariadb:// URL if the server is MariaDB"
-            )
-        return probe(self.connection)
+        method = type(operation).impl_method
+        if method in ("create_table", "drop_table"):
+            return True
+        if method == "drop_constraint" and getattr(operation, "type_", None) == "primary":
+            return False
+        return self.is_mariadb
+
+    @override_point
+    def object_exists(self, connection: Connection, operation: Operation) -> bool:
+        """Whether the object exists, asked of ``information_schema``.
+
+        **Called by:** :meth:`run` where :meth:`writes_if_exists` says no.
+
+        :param connection: the run's connection.
+        :param operation: the operation with ``if_exists`` / ``if_not_exists``.
+
+        **Return:** whether the column, index or constraint exists.
+        """
+        op: Any = operation
+        method = type(operation).impl_method
+        if method in ("add_column", "drop_column"):
+            name = op.column.name if method == "add_column" else op.column_name
+            return live.read_column(connection, op.table_name, name, op.schema) is not None
+        if method in ("create_index", "drop_index") and op.table_name is not None:
+            return bool(live.index_exists(connection, op.table_name, op.index_name, op.schema))
+        if method == "drop_constraint":
+            type_ = op.type_
+            found = live.constraint_types(connection, op.table_name,
+                                          "PRIMARY" if type_ == "primary" else op.constraint_name,
+                                          op.schema)
+            kinds = {_TYPE_OF.get(t) for t in found}
+            return bool(kinds) if type_ is None else type_ in kinds
+        return super().object_exists(connection, operation)
 
     # -- columns ------------------------------------------------------------------------
-
-    def add_column(self, op: AddColumnOp) -> None:
-        if op.if_not_exists and not self.is_mariadb:
-            name = op.column.name
-            if self._present(f"add_column {_qualified(op.table_name, op.schema)}.{name}",
-                             "IF NOT EXISTS",
-                             lambda c: live.read_column(c, op.table_name, name, op.schema)
-                             is not None):
-                return
-            op = replace(op, if_not_exists=None)
-        super().add_column(op)
-
-    def drop_column(self, op: DropColumnOp) -> None:
-        if op.if_exists and not self.is_mariadb:
-            if not self._present(f"drop_column {_qualified(op.table_name, op.schema)}.{op.column_name}",
-                                 "IF EXISTS",
-                                 lambda c: live.read_column(c, op.table_name, op.column_name,
-                                                            op.schema) is not None):
-                return
-            op = replace(op, if_exists=None)
-        super().drop_column(op)
 
     # -- tables -------------------------------------------------------------------------
 
@@ -385,6 +376,7 @@ class MariaDBImpl(MySQLImpl):
     """
 
     name: ClassVar[str] = "mariadb"
+    display_name: ClassVar[str] = "MariaDB"
 
     def create_table(self, op: CreateTableOp) -> Any:
         return super().create_table(replace(op, kw=mariadb_options(op.kw)))

@@ -64,6 +64,7 @@ class PostgresqlImpl(DialectImpl):
     """Operations on PostgreSQL (>= 10; transactional DDL)."""
 
     name: ClassVar[str] = "postgresql"
+    display_name: ClassVar[str] = "PostgreSQL"
     #: PostgreSQL can do everything the conformance suite asks without a batch.
     capabilities: ClassVar[frozenset[str]] = frozenset({
         cap.TRANSACTIONAL_DDL,

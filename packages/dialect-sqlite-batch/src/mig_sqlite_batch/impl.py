@@ -10,7 +10,6 @@ own, so :meth:`SqliteImpl.on_transaction_begin` emits ``BEGIN``.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from mig.ddl import capabilities as cap
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mig.ops import (
-        AddColumnOp,
         AlterColumnOp,
         CreateCheckConstraintOp,
         CreateForeignKeyOp,
@@ -33,6 +31,7 @@ if TYPE_CHECKING:
         DropColumnOp,
         DropConstraintOp,
         DropTableCommentOp,
+        Operation,
     )
 
 #: SQLite learned ``ALTER TABLE ... DROP COLUMN`` in 3.35.0.
@@ -48,6 +47,7 @@ class SqliteImpl(DialectImpl):
     """``DialectImpl`` for SQLite (``sqlite`` dialect)."""
 
     name: ClassVar[str] = "sqlite"
+    display_name: ClassVar[str] = "SQLite"
     #: SQLite adds, renames and drops columns; everything else that changes a table is a batch.
     capabilities: ClassVar[frozenset[str]] = frozenset({
         cap.TRANSACTIONAL_DDL, cap.RENAME_COLUMN, cap.DROP_COLUMN, cap.CHECK_CONSTRAINTS, cap.IF_EXISTS,
@@ -79,17 +79,18 @@ class SqliteImpl(DialectImpl):
             return tuple(int(v) for v in version if isinstance(v, int))
         return tuple(sqlite3.sqlite_version_info)
 
-    def _column_exists(self, table: str, schema: str | None, column: str, what: str) -> bool:
-        """Whether ``table`` has ``column`` (SQLite has no ``IF [NOT] EXISTS`` for columns)."""
-        if self.as_sql:
-            raise NotSupportedError(
-                f"SQLite has no {what} for columns, and --sql mode cannot look the column up; "
-                f"drop if_exists/if_not_exists for table {table!r} or run online")
-        connection = self.require_connection(what)
-        quote = self.dialect.identifier_preparer.quote
-        prefix = f"{quote(schema)}." if schema else ""
-        rows = connection.exec_driver_sql(f"PRAGMA {prefix}table_info({quote(table)})").fetchall()
-        return any(row[1] == column for row in rows)
+    @override_point
+    def writes_if_exists(self, operation: Operation) -> bool:
+        """Whether SQLite writes the ``IF [NOT] EXISTS`` an operation asks for.
+
+        **Called by:** :meth:`run` (see :meth:`DialectImpl.writes_if_exists`).
+
+        :param operation: the operation with ``if_exists`` / ``if_not_exists``.
+
+        **Return:** ``False`` for ``add_column`` and ``drop_column`` (SQLite
+        has no such clause for columns: it is emulated), else ``True``.
+        """
+        return type(operation).impl_method not in ("add_column", "drop_column")
 
     def _check_schema(self, schema: str | None, table: str) -> None:
         """SQLite's "schemas" are attached databases: a clear error for one that is not attached."""
@@ -105,18 +106,7 @@ class SqliteImpl(DialectImpl):
         self._check_schema(op.schema, op.table_name)
         return super().create_table(op)
 
-    def add_column(self, op: AddColumnOp) -> None:
-        if op.if_not_exists:
-            if self._column_exists(op.table_name, op.schema, op.column.name, "ADD COLUMN IF NOT EXISTS"):
-                return
-            op = replace(op, if_not_exists=None)
-        super().add_column(op)
-
     def drop_column(self, op: DropColumnOp) -> None:
-        if op.if_exists:
-            if not self._column_exists(op.table_name, op.schema, op.column_name, "DROP COLUMN IF EXISTS"):
-                return
-            op = replace(op, if_exists=None)
         if self.sqlite_version < DROP_COLUMN_VERSION:
             found = ".".join(str(v) for v in self.sqlite_version)
             raise NotSupportedError(

@@ -25,7 +25,9 @@ from mig.errors import OfflineError, OperationError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect
-    from sqlalchemy.sql.schema import MetaData
+    from collections.abc import Sequence
+
+    from sqlalchemy.sql.schema import MetaData, Table
 
     from mig.ops import (
         AddColumnOp,
@@ -53,7 +55,7 @@ log = logging.getLogger("mig.ddl")
 
 #: The public data attributes of the contract (besides the override points).
 ATTRIBUTES = frozenset({
-    "name", "capabilities", "statement_terminator",
+    "name", "display_name", "capabilities", "statement_terminator",
     "dialect", "connection", "as_sql", "output", "context_opts", "transactional_ddl", "current_step",
 })
 
@@ -70,6 +72,7 @@ class DialectImpl:
     Class attributes a dialect sets:
 
     - ``name``: the SQLAlchemy dialect name served (``"default"`` for the generic impl);
+    - ``display_name``: the database's name in messages (``"PostgreSQL"``);
     - ``capabilities``: what the database can do, flags from
       :mod:`mig.ddl.capabilities`; declared only here: the ``DialectSpec``,
       the runtime and the conformance suite read it from the impl;
@@ -84,6 +87,7 @@ class DialectImpl:
     """
 
     name: ClassVar[str] = "default"
+    display_name: ClassVar[str] = "the database"
     capabilities: ClassVar[frozenset[str]] = frozenset({
         # What standard SQL's ALTER TABLE offers; the generic impl writes standard SQL.
         cap.ALTER_COLUMN_TYPE, cap.ALTER_COLUMN_NULLABLE, cap.ALTER_COLUMN_DEFAULT, cap.RENAME_COLUMN,
@@ -130,7 +134,74 @@ class DialectImpl:
         handler = type(self).__dict__.get("_dispatch_cache", _NO_CACHE).get(op_type)
         if handler is None:
             handler = self._handler_for(op_type)
+        if getattr(operation, "if_exists", None) or getattr(operation, "if_not_exists", None):
+            emulated = self._emulate_if_exists(operation)
+            if emulated is None:
+                return None
+            operation = emulated
         return handler(self, operation)
+
+    # -- IF [NOT] EXISTS where the database has no such clause ------------------------
+
+    @override_point
+    def writes_if_exists(self, operation: Operation) -> bool:
+        """Whether the database itself writes the ``IF [NOT] EXISTS`` an operation asks for.
+
+        **Called by:** :meth:`run`, for a built-in operation with
+        ``if_exists=True`` or ``if_not_exists=True``. Where this says no,
+        :meth:`run` emulates the clause: it asks :meth:`object_exists` and
+        either skips the operation or runs it without the flag (offline,
+        where nothing can be asked, it is an error naming the flag).
+
+        :param operation: the operation (``CreateTableOp``, ``DropTableOp``,
+            ``AddColumnOp``, ``DropColumnOp``, ``CreateIndexOp``,
+            ``DropIndexOp`` or ``DropConstraintOp``).
+
+        **Return:** ``True`` (the default) when SQLAlchemy's construct writes
+        the clause and the database accepts it.
+        """
+        return True
+
+    @override_point
+    def object_exists(self, connection: Connection, operation: Operation) -> bool:
+        """Whether the object an ``if_exists`` / ``if_not_exists`` operation names exists now.
+
+        **Called by:** :meth:`run`, online, where :meth:`writes_if_exists` says no.
+
+        :param connection: the run's connection.
+        :param operation: the operation (see :meth:`writes_if_exists`).
+
+        **Return:** whether the table, column, index or constraint exists. The
+        default asks SQLAlchemy's ``Inspector``.
+        """
+        from mig.ddl.probes import exists
+
+        return exists(connection, operation)
+
+    def _emulate_if_exists(self, operation: Operation) -> Operation | None:
+        """The operation to run for an ``if_[not_]exists`` flag: itself, the same without the flag
+        (the clause emulated), or ``None`` (nothing to do)."""
+        from mig.ddl.probes import describe, kind_of
+
+        if kind_of(operation) is None or self.writes_if_exists(operation):
+            return operation
+        creating = bool(getattr(operation, "if_not_exists", None))
+        flag = "if_not_exists" if creating else "if_exists"
+        if self.as_sql or self.connection is None:
+            from mig.errors import NotSupportedError
+
+            clause = "IF NOT EXISTS" if creating else "IF EXISTS"
+            raise NotSupportedError(
+                f"{describe(operation)}: {self.display_name} has no {clause} here and --sql mode "
+                f"cannot check; drop {flag}=True or run online")
+        import dataclasses
+
+        present = self.object_exists(self.connection, operation)
+        if present == creating:
+            log.info("%s: skipped (%s)", describe(operation), "exists" if present else "does not exist")
+            return None
+        return dataclasses.replace(operation, **{flag: None})
+
 
     @classmethod
     def _handler_for(cls, op_type: type) -> Callable[..., Any]:
@@ -493,7 +564,7 @@ class DialectImpl:
             self.execute(c.ColumnDefault(name, op.column_name, op.server_default, schema, **existing))
         if op.type_ is not None:
             self.execute(c.ColumnType(name, op.column_name, op.type_, schema,
-                                      using=op.kw.get(f"{self.name}_using"), **existing))
+                                      using=self.type_change_using(op), **existing))
         if op.comment is not False:
             self.execute(c.ColumnComment(name, op.column_name, op.comment if isinstance(op.comment, str) else None, schema, **existing))
         if op.new_column_name is not None:
@@ -714,6 +785,7 @@ class DialectImpl:
         **Return:** ``None``.
         """
         from mig import plugins
+        from mig.ddl.batch import load_strategy
 
         if op.recreate == "always":
             strategies = plugins.batch_strategies()
@@ -725,14 +797,106 @@ class DialectImpl:
                     "batch_alter_table(recreate='always') needs the 'move-and-copy' batch strategy: "
                     "pip install mig-sqlite-batch"
                 )
-            reg.item.load()(self).run(op)
+            load_strategy(reg.item)(self).run(op)
             return
         spec = plugins.batch_strategy_for(self.name)
         if spec is not None:
-            spec.load()(self).run(op)
+            load_strategy(spec)(self).run(op)
             return
         for inner in op.operations:
             self.run(inner)
+
+    # -- batch move-and-copy: what differs by dialect ----------------------------------
+    #
+    # The move-and-copy (the "move-and-copy" batch strategy of mig-sqlite-batch, run with
+    # recreate="always" on databases with a full ALTER TABLE) knows no database: it asks
+    # these methods. Each default suits a database that keeps constraint and index names
+    # per table and has no counters to carry over.
+
+    @override_point
+    def type_change_using(self, op: AlterColumnOp) -> Any:
+        """The SQL expression that converts a column's values when ``alter_column`` changes its type.
+
+        **Called by:** :meth:`alter_column` (the ``USING`` clause of ``ALTER
+        COLUMN ... TYPE``, where the dialect's SQL has one) and the
+        move-and-copy, which then fills the column from this expression
+        instead of from the old column.
+
+        :param op: the :class:`mig.ops.AlterColumnOp`; ``op.kw`` holds the
+            script's dialect options.
+
+        **Return:** SQL text or a ``text()`` clause; ``None`` when the values
+        are converted as they are (the default: no option names an
+        expression). PostgreSQL returns the script's ``postgresql_using``.
+        """
+        return None
+
+    @override_point
+    def batch_names_to_free(self, moved: Table, table_name: str) -> list[Any]:
+        """The constraints and indexes of the table moved aside whose names the new table needs.
+
+        **Called by:** the move-and-copy, after it renamed the old table to a
+        temporary name and before it creates the new table under the final
+        name. It drops each object returned from the old table (``DROP
+        CONSTRAINT`` / ``DROP INDEX``) and, where DDL is not transactional,
+        adds it back if the batch fails. A database that keeps such names per
+        schema, not per table, returns the objects whose names would clash.
+
+        :param moved: the old table under its temporary name, with its
+            constraints and indexes; built for this call, so the dialect may
+            give an unnamed constraint the name the database gave it.
+        :param table_name: the table's own (final) name.
+
+        **Return:** ``Constraint`` and ``Index`` objects of ``moved``, in the
+        order to drop them (default: an empty list).
+        """
+        return []
+
+    @override_point
+    def batch_new_table(self, table: Table) -> None:
+        """Adjust the new table of a move-and-copy before it is created.
+
+        **Called by:** the move-and-copy, after it built the new table from
+        the old one and the batch's operations, right before ``CREATE TABLE``.
+
+        :param table: the new table under its final name; the dialect may
+            replace a column (``table.append_column(column, replace_existing=True)``).
+
+        **Return:** ``None`` (the default changes nothing). PostgreSQL keeps
+        the old table's serial sequence instead of creating a new one.
+        """
+
+    @override_point
+    def batch_copy_statement(self, statement: Any, table: Table, copied: Sequence[str]) -> Any:
+        """The statement that copies the rows of the old table into the new one.
+
+        **Called by:** the move-and-copy, once, after it created the new table.
+
+        :param statement: the ``INSERT INTO <new> (...) SELECT ... FROM <old>``
+            the move-and-copy built (SQLAlchemy ``Insert``).
+        :param table: the new table.
+        :param copied: the names of the new table's columns the statement fills.
+
+        **Return:** the statement to execute (default: ``statement`` itself).
+        PostgreSQL adds ``OVERRIDING SYSTEM VALUE`` for ``GENERATED ALWAYS``
+        identity columns.
+        """
+        return statement
+
+    @override_point
+    def batch_after_copy(self, table: Table, copied: Sequence[str]) -> None:
+        """Carry the table's counters over to the new table after its rows were copied.
+
+        **Called by:** the move-and-copy, right after the row copy and before
+        it creates the indexes and drops the old table.
+
+        :param table: the new table.
+        :param copied: the names of the new table's columns filled from the old table.
+
+        **Return:** ``None`` (the default does nothing: MySQL's
+        ``AUTO_INCREMENT`` continues by itself). PostgreSQL hands serial
+        sequences to the new table and moves identity counters past the copied rows.
+        """
 
 
 def _offline_value_kinds(table: Any) -> dict[str, str]:
