@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,46 @@ def test_core_has_no_database_specific_sql():
     """Core holds no PostgreSQL/MySQL dialect modules (they belong to the plugins)."""
     assert violations("mig", lambda n: n.startswith(("sqlalchemy.dialects.postgresql",
                                                       "sqlalchemy.dialects.mysql"))) == []
+
+
+_DIALECT_OPTION = re.compile(r"^(postgresql|mysql|mariadb|sqlite|mssql|oracle)_[a-z]")
+
+
+def dialect_options_named(source: str, where: str) -> list[str]:
+    """Places in ``source`` that name a dialect's option: a string ``"postgresql_using"`` (docstrings
+    aside), or an f-string that builds one from a dialect name (``f"{self.name}_using"``)."""
+    tree = ast.parse(source, where)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                and _DIALECT_OPTION.match(node.value):
+            found.append(f"{where}:{node.lineno} names {node.value!r}")
+        elif isinstance(node, ast.JoinedStr):
+            parts = node.values
+            for before, after in zip(parts, parts[1:]):
+                if isinstance(before, ast.FormattedValue) and isinstance(before.value, ast.Attribute) \
+                        and before.value.attr == "name" and isinstance(after, ast.Constant) \
+                        and str(after.value).startswith("_"):
+                    found.append(f"{where}:{node.lineno} builds a dialect option from a dialect name")
+    return found
+
+
+def test_core_names_no_dialect_option():
+    """Dialect options (``postgresql_using``, ``mysql_engine`` ...) are read by their dialect's plugin."""
+    bad = []
+    for path in source_files("mig"):
+        if "testing" in path.parts:
+            continue
+        bad += dialect_options_named(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert bad == []
+
+
+def test_the_dialect_option_check_can_fail():
+    source = 'def f(op, self):\n    """postgresql_using in a docstring is fine."""\n' \
+             '    return op.kw.get("postgresql_using"), op.kw.get(f"{self.name}_using")\n'
+    assert dialect_options_named(source, "x.py") == [
+        "x.py:3 names 'postgresql_using'", "x.py:3 builds a dialect option from a dialect name"]
