@@ -9,14 +9,20 @@ each parameter and **Return:**. Plugins implement them with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from mig._hookmarkers import hookspec
 
 if TYPE_CHECKING:
     import pluggy
+    from sqlalchemy import MetaData
 
+    from mig.config import Config
+    from mig.ops.base import Operation
+    from mig.revision.script import Script
+    from mig.runtime.events import StepEvent
+    from mig.runtime.migration import MigrationContext
     from mig.specs import BatchStrategySpec, DialectSpec, OperationSpec, TemplateSpec
 
 
@@ -29,12 +35,12 @@ def mig_addhooks(pluginmanager: pluggy.PluginManager) -> None:
 
     :param pluginmanager: the manager; call ``pluginmanager.add_hookspecs(module)``.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
 @hookspec
-def mig_configure(config: Any) -> None:
+def mig_configure(config: Config) -> None:
     """React to the loaded configuration before any command runs.
 
     **Called by:** ``mig.command`` functions and the CLI, once per run, after
@@ -43,7 +49,7 @@ def mig_configure(config: Any) -> None:
     :param config: the :class:`mig.config.Config` of the run; plugins may read
         their own keys from ``config.options``.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
@@ -56,6 +62,7 @@ def mig_register_dialects() -> Iterable[DialectSpec]:
 
     **Return:** an iterable of :class:`mig.specs.DialectSpec`; a name already
     registered by another plugin is an error naming both distributions.
+    ``None`` (or an empty iterable) declares nothing.
     """
     raise NotImplementedError
 
@@ -69,6 +76,7 @@ def mig_register_operations() -> Iterable[OperationSpec]:
 
     **Return:** an iterable of :class:`mig.specs.OperationSpec`; a name already
     registered by another plugin is an error naming both distributions.
+    ``None`` (or an empty iterable) declares nothing.
     """
     raise NotImplementedError
 
@@ -79,7 +87,9 @@ def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
 
     **Called by:** the plugin facade, the first time a batch block is run.
 
-    **Return:** an iterable of :class:`mig.specs.BatchStrategySpec`.
+    **Return:** an iterable of :class:`mig.specs.BatchStrategySpec`; a name
+    already registered by another plugin is an error naming both
+    distributions. ``None`` (or an empty iterable) declares nothing.
     """
     raise NotImplementedError
 
@@ -88,15 +98,18 @@ def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
 def mig_register_templates() -> Iterable[TemplateSpec]:
     """Declare environment templates for ``mig init -t NAME``.
 
-    **Called by:** ``mig.command.init`` and ``mig.command.list_templates``.
+    **Called by:** ``mig.command.init`` and ``mig.command.list_templates``, when
+    they look up or list the templates.
 
-    **Return:** an iterable of :class:`mig.specs.TemplateSpec`.
+    **Return:** an iterable of :class:`mig.specs.TemplateSpec`; a name already
+    registered by another plugin is an error naming both distributions.
+    ``None`` (or an empty iterable) declares nothing.
     """
     raise NotImplementedError
 
 
 @hookspec
-def mig_before_step(step: Any) -> None:
+def mig_before_step(step: StepEvent) -> None:
     """Observe a migration step just before it runs.
 
     **Called by:** the migration runtime, before each revision is applied or
@@ -107,12 +120,12 @@ def mig_before_step(step: Any) -> None:
 
     Registering it changes nothing about how the run executes.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
 @hookspec
-def mig_after_step(step: Any) -> None:
+def mig_after_step(step: StepEvent) -> None:
     """Observe a migration step that has just completed.
 
     **Called by:** the migration runtime, after each revision's script and its
@@ -121,12 +134,12 @@ def mig_after_step(step: Any) -> None:
     :param step: a :class:`mig.runtime.events.StepEvent`, as for
         ``mig_before_step``, with ``elapsed`` (seconds) filled in.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
 @hookspec
-def mig_step_progress(step: Any, done: int, total: int | None, what: str) -> None:
+def mig_step_progress(step: StepEvent | None, done: int, total: int | None, what: str) -> None:
     """Observe progress inside a long step (rows copied by a batch, ...).
 
     **Called by:** long-running operations such as a batch move-and-copy, at
@@ -137,12 +150,12 @@ def mig_step_progress(step: Any, done: int, total: int | None, what: str) -> Non
     :param total: units in all, or ``None`` when unknown.
     :param what: what is being counted, e.g. ``"rows of accounts"``.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
 @hookspec
-def mig_revision_written(script: Any) -> None:
+def mig_revision_written(script: Script) -> None:
     """Observe a migration script that ``revision`` or ``merge`` just wrote.
 
     **Called by:** ``mig.command.revision`` and ``mig.command.merge``, after the
@@ -150,12 +163,13 @@ def mig_revision_written(script: Any) -> None:
 
     :param script: the :class:`mig.revision.script.Script` that was written.
 
-    **Return:** ``None``.
+    **Return:** ``None`` (an event: the return value is ignored).
     """
 
 
 @hookspec(firstresult=True)
-def mig_autogenerate(migration_context: Any, metadata: Any, config: Any) -> Any:
+def mig_autogenerate(migration_context: MigrationContext, metadata: MetaData | Sequence[MetaData],
+                     config: Config) -> Sequence[Operation] | None:
     """Compare the models with the database and propose the operations that reconcile them.
 
     **Called by:** ``mig.command.revision(autogenerate=True)`` and
@@ -168,4 +182,29 @@ def mig_autogenerate(migration_context: Any, metadata: Any, config: Any) -> Any:
     **Return:** a sequence of :mod:`mig.ops` operations for the upgrade (empty
     when the database matches the models), or ``None`` for "no opinion"; when
     no plugin answers, the command fails naming mig-autogen.
+    """
+
+
+@hookspec(firstresult=True)
+def mig_autogen_render_operations(operations: Sequence[Operation],
+                                  config: Config) -> Mapping[str, str] | None:
+    """Render the operations autogenerate proposed as the text of a new migration script.
+
+    Named for mig-autogen, which implements it; core calls it, so core owns
+    the specification.
+
+    **Called by:** ``mig.command.revision(autogenerate=True)``, once, after
+    ``mig_autogenerate`` answered and before the script is written from its
+    template.
+
+    :param operations: the operations ``mig_autogenerate`` returned for every
+        database of the run, in order (empty when the models match).
+    :param config: the :class:`mig.config.Config` of the run.
+
+    **Return:** a mapping of template variables for ``script.py.mako``:
+    ``upgrades`` and ``downgrades`` (the bodies of ``upgrade()`` and
+    ``downgrade()``, indented by the template) and ``imports`` (extra import
+    lines); a missing key keeps the template's default (``pass``, no
+    imports). ``None`` means "no opinion": the next implementation is asked,
+    and when none answers the script gets the defaults.
     """

@@ -14,12 +14,15 @@ Everything else in mig (and in plugins) calls the functions here.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import re
 import sys
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -33,6 +36,14 @@ from mig.specs import BatchStrategySpec, DialectSpec, OperationSpec, Registered,
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+
+    from sqlalchemy import MetaData
+
+    from mig.config import Config
+    from mig.ops.base import Operation
+    from mig.revision.script import Script
+    from mig.runtime.events import StepEvent
+    from mig.runtime.migration import MigrationContext
 
 ENTRY_POINT_GROUP = "mig"
 DEFAULT_PLUGINS: tuple[str, ...] = ("mig.builtin",)
@@ -62,13 +73,86 @@ class _State:
     def __init__(self) -> None:
         self.pm: pluggy.PluginManager | None = None
         self.infos: dict[str, PluginInfo] = {}
-        self.owner: dict[int, tuple[str, str]] = {}  # id(plugin) -> (name, distribution)
+        #: id(view) -> (plugin name, distribution), for the view pluggy holds
+        self.owner: dict[int, tuple[str, str]] = {}
+        #: id(plugin) -> the view registered for it
+        self.views: dict[int, _PluginView] = {}
         self.cache: dict[str, Any] = {}
         self.warned: set[str] = set()
         self.lock = threading.RLock()
 
 
 _state = _State()
+
+#: Register hooks: ``mig_register_<things>`` and other packages' ``mig_<pkg>_register_<things>``.
+_REGISTER_HOOK = re.compile(r"^mig_(?:[a-z0-9]+_)?register_[a-z0-9_]+$")
+
+
+class _Declarations:
+    """What the register-hook implementations declared during one :func:`collect` call."""
+
+    def __init__(self) -> None:
+        #: id(descriptor) -> (plugin name, distribution)
+        self.owners: dict[int, tuple[str, str]] = {}
+        self.keep: list[object] = []  # the descriptors themselves, so that no id is reused
+
+    def add(self, items: list[object], owner: tuple[str, str]) -> None:
+        self.keep.extend(items)
+        for item in items:
+            self.owners.setdefault(id(item), owner)
+
+
+_declaring: ContextVar[_Declarations | None] = ContextVar("mig_declaring", default=None)
+
+
+class _PluginView:
+    """What the plugin manager holds for a registered plugin: its hook implementations.
+
+    Each attribute is the plugin's own hook implementation (found by pluggy's
+    :meth:`~pluggy.PluginManager.parse_hookimpl_opts`), with its options; the
+    plain implementations of register hooks are wrapped so that, while
+    :func:`collect` runs, every descriptor they return is noted with the plugin
+    and distribution that supplied it. Nothing else changes: pluggy calls the
+    hook as usual (``tryfirst``/``trylast`` order, ``wrapper``/``hookwrapper``
+    implementations around the rest), so :func:`collect` can make one
+    ordinary hook call and still attribute each descriptor.
+    """
+
+    def __init__(self, plugin: object) -> None:
+        self.__mig_plugin__ = plugin
+
+
+def _view(pm: pluggy.PluginManager, plugin: object, owner: tuple[str, str]) -> _PluginView:
+    view = _PluginView(plugin)
+    for attr in dir(plugin):
+        opts = pm.parse_hookimpl_opts(plugin, attr)
+        if opts is None:
+            continue
+        function = getattr(plugin, attr)
+        hook_name = opts.get("specname") or attr
+        if _REGISTER_HOOK.match(hook_name) and not (opts.get("wrapper") or opts.get("hookwrapper")):
+            function = _noting(function, opts, owner)
+        setattr(view, attr, function)
+    return view
+
+
+def _noting(function: Any, opts: Any, owner: tuple[str, str]) -> Any:
+    """``function`` (a register hook's implementation), noting what it declares for :func:`collect`."""
+
+    @functools.wraps(function)
+    def declare(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        declarations = _declaring.get()
+        if result is None or declarations is None:
+            return result
+        items = list(result)
+        declarations.add(items, owner)
+        return items
+
+    # functools.wraps copies a plain function's attributes (the hookimpl marker) but not a
+    # bound method's; pluggy reads the options from the marker.
+    setattr(declare, f"{PROJECT}_impl", opts)
+    return declare
 
 
 def _make_manager() -> pluggy.PluginManager:
@@ -108,7 +192,7 @@ def _check_pending(pm: pluggy.PluginManager) -> None:
         plugin_name, distribution = _state.owner.get(id(plugin), (pm.get_name(plugin) or "?", "?"))
         if pm.is_registered(plugin):
             pm.unregister(plugin)
-        _state.owner.pop(id(plugin), None)
+        _forget(plugin)
         _state.infos.pop(plugin_name, None)
         _state.cache.clear()
         raise PluginError(f"plugin {plugin_name!r} ({distribution}) is invalid: {exc}") from exc
@@ -120,6 +204,7 @@ def reset() -> None:
         _state.pm = None
         _state.infos.clear()
         _state.owner.clear()
+        _state.views.clear()
         _state.cache.clear()
         _state.warned.clear()
 
@@ -187,37 +272,52 @@ def register(plugin: object, *, name: str | None = None, distribution: str = "<l
     """
     with _state.lock:
         pm = get_plugin_manager() if _state.pm is None else _state.pm
+        if isinstance(plugin, _PluginView):  # what get_plugin_manager().get_plugin() handed out
+            plugin = plugin.__mig_plugin__
         plugin_name = name or getattr(plugin, "__name__", None) or repr(plugin)
-        if pm.is_registered(plugin) or pm.get_plugin(plugin_name) is not None:
+        if id(plugin) in _state.views or pm.get_plugin(plugin_name) is not None:
             return plugin_name
+        owner = (plugin_name, distribution)
+        view = _view(pm, plugin, owner)
         try:
-            registered = pm.register(plugin, name=plugin_name)
+            registered = pm.register(view, name=plugin_name)
             assert registered is not None
             if check:  # entry points are checked together, once all are loaded
                 pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            if pm.is_registered(plugin):
-                pm.unregister(plugin)
+            if pm.is_registered(view):
+                pm.unregister(view)
             raise PluginError(f"plugin {plugin_name!r} ({distribution}) is invalid: {exc}") from exc
-        _state.owner[id(plugin)] = (plugin_name, distribution)
+        _state.views[id(plugin)] = view
+        _state.owner[id(view)] = owner
         _state.infos[plugin_name] = PluginInfo(plugin_name, distribution, version, "loaded")
         _state.cache.clear()
         return plugin_name
+
+
+def _forget(view: object) -> None:
+    """Drop what :func:`register` remembered about the plugin behind ``view``."""
+    _state.owner.pop(id(view), None)
+    if isinstance(view, _PluginView):
+        _state.views.pop(id(view.__mig_plugin__), None)
 
 
 def unregister(name_or_plugin: str | object) -> None:
     """Remove a plugin registered earlier (by name or object)."""
     with _state.lock:
         pm = get_plugin_manager()
+        view: object | None
         if isinstance(name_or_plugin, str):
-            plugin = pm.get_plugin(name_or_plugin)
+            view = pm.get_plugin(name_or_plugin)
+        elif isinstance(name_or_plugin, _PluginView):
+            view = name_or_plugin
         else:
-            plugin = name_or_plugin
-        if plugin is None or not pm.is_registered(plugin):
+            view = _state.views.get(id(name_or_plugin))
+        if view is None or not pm.is_registered(view):
             return
-        plugin_name = pm.get_name(plugin) or ""
-        pm.unregister(plugin)
-        _state.owner.pop(id(plugin), None)
+        plugin_name = pm.get_name(view) or ""
+        pm.unregister(view)
+        _forget(view)
         _state.infos.pop(plugin_name, None)
         _state.cache.clear()
 
@@ -249,7 +349,8 @@ def failed_plugins() -> dict[str, PluginInfo]:
 def plugin_modules() -> list[ModuleType]:
     """The module of every registered plugin (the module itself, or the module of its class)."""
     found: list[ModuleType] = []
-    for plugin in get_plugin_manager().get_plugins():
+    for view in get_plugin_manager().get_plugins():
+        plugin = view.__mig_plugin__ if isinstance(view, _PluginView) else view
         module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
         if module is not None and module not in found:
             found.append(module)
@@ -270,23 +371,36 @@ def _hook(hook_name: str) -> Any:
 def collect(hook_name: str, **kwargs: Any) -> list[Registered]:
     """Call a register hook and attribute every descriptor to its plugin and distribution.
 
-    Descriptors are returned in registration order (built-ins first).
-    Cached until the set of plugins changes.
+    One ordinary pluggy call (``pm.hook.<name>(**kwargs)``): implementations
+    run in pluggy's order (the last registered first; ``tryfirst`` and
+    ``trylast`` move an implementation to the front or the back) and
+    ``wrapper=True`` / ``hookwrapper=True`` implementations run around all of
+    them and may add, drop or reorder contributions. Descriptors are returned
+    in the order of the hook's result. Each is attributed to the plugin whose
+    implementation returned it (noted as it was returned, see
+    :class:`_PluginView`); one that a wrapper added is attributed to the
+    plugin(s) whose wrapper implementations ran. Cached until the set of
+    plugins changes.
     """
     with _state.lock:
         key = hook_name if not kwargs else f"{hook_name}:{sorted(kwargs.items())!r}"
         if key in _state.cache:
             return list(_state.cache[key])
         caller = _hook(hook_name)
+        declarations = _Declarations()
+        token = _declaring.set(declarations)
+        try:
+            contributions = caller(**kwargs)
+        finally:
+            _declaring.reset(token)
+        wrappers = [_state.owner.get(id(impl.plugin), (impl.plugin_name, "<unknown>"))
+                    for impl in caller.get_hookimpls() if impl.wrapper or impl.hookwrapper]
+        added_by = (", ".join(dict.fromkeys(name for name, _ in wrappers)) or "<unknown>",
+                    ", ".join(dict.fromkeys(dist for _, dist in wrappers)) or "<unknown>")
         found: list[Registered] = []
-        # pluggy calls the last registered first; we want built-ins first.
-        for impl in reversed(caller.get_hookimpls()):
-            result = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
-            if result is None:
-                continue
-            plugin_name, distribution = _state.owner.get(
-                id(impl.plugin), (impl.plugin_name, "<unknown>"))
-            for item in result:
+        for contribution in contributions or ():
+            for item in contribution:
+                plugin_name, distribution = declarations.owners.get(id(item), added_by)
                 found.append(Registered(item, plugin_name, distribution))
         _state.cache[key] = found
         return list(found)
@@ -376,24 +490,44 @@ def templates() -> dict[str, Registered]:
     return collect_named("mig_register_templates")
 
 
-def configure(config: Any) -> None:
+def configure(config: Config) -> None:
+    """``mig_configure``: tell every plugin the run's configuration is loaded."""
     notify("mig_configure", config=config)
 
 
-def before_step(step: Any) -> None:
+def before_step(step: StepEvent) -> None:
+    """``mig_before_step``: a migration step is about to run."""
     notify("mig_before_step", step=step)
 
 
-def after_step(step: Any) -> None:
+def after_step(step: StepEvent) -> None:
+    """``mig_after_step``: a migration step has completed."""
     notify("mig_after_step", step=step)
 
 
-def step_progress(step: Any, done: int, total: int | None, what: str) -> None:
+def step_progress(step: StepEvent | None, done: int, total: int | None, what: str) -> None:
+    """``mig_step_progress``: progress inside a long step."""
     notify("mig_step_progress", step=step, done=done, total=total, what=what)
 
 
-def revision_written(script: Any) -> None:
+def revision_written(script: Script) -> None:
+    """``mig_revision_written``: ``revision`` or ``merge`` wrote a script."""
     notify("mig_revision_written", script=script)
+
+
+def autogenerate(migration_context: MigrationContext, metadata: MetaData | Sequence[MetaData],
+                 config: Config) -> Sequence[Operation] | None:
+    """``mig_autogenerate``: the operations that bring the database to the models (``None``: no plugin)."""
+    result: Sequence[Operation] | None = decide(
+        "mig_autogenerate", migration_context=migration_context, metadata=metadata, config=config)
+    return result
+
+
+def render_operations(operations: Sequence[Operation], config: Config) -> Mapping[str, str] | None:
+    """``mig_autogen_render_operations``: template variables for a new script (``None``: no plugin)."""
+    result: Mapping[str, str] | None = decide(
+        "mig_autogen_render_operations", operations=operations, config=config)
+    return result
 
 
 def hookspec_modules() -> Iterable[ModuleType]:
@@ -421,7 +555,11 @@ __all__ = [
     "PluginInfo",
     "TemplateSpec",
     "add_hookspecs",
+    "after_step",
+    "autogenerate",
     "batch_strategies",
+    "batch_strategy_for",
+    "before_step",
     "collect",
     "collect_named",
     "configure",
@@ -434,7 +572,10 @@ __all__ = [
     "plugin_infos",
     "register",
     "register_local_module",
+    "render_operations",
     "reset",
+    "revision_written",
+    "step_progress",
     "templates",
     "unregister",
 ]

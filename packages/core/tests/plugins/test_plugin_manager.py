@@ -190,3 +190,105 @@ def test_local_module_registers_for_a_run_and_leaves():
     assert plugins.templates()["local-template"].distribution == "<project>"
     plugins.unregister(name)
     assert "local-template" not in plugins.templates()
+
+
+def _dialect_provider(name: str, description: str = ""):
+    @hookimpl
+    def mig_register_dialects():
+        return [DialectSpec(name, "mig.ddl.impl:DialectImpl", description=description)]
+
+    return mig_register_dialects
+
+
+def test_a_passing_through_wrapper_leaves_every_dialect_listed():
+    seen: list[list[str]] = []
+
+    @hookimpl(wrapper=True)
+    def mig_register_dialects():
+        result = yield
+        seen.append(sorted(spec.name for specs in result for spec in specs))
+        return result
+
+    before = plugins.dialects()
+    plugins.register(make_plugin("watcher", mig_register_dialects=mig_register_dialects),
+                     distribution="watch-dist")
+    plugins.register(make_plugin("fake", mig_register_dialects=_dialect_provider("fakedb")),
+                     distribution="fake-dist")
+    found = plugins.dialects()
+    assert set(found) == set(before) | {"fakedb"}
+    assert seen == [sorted(found)]  # the wrapper ran once, around every implementation
+    assert found["fakedb"].distribution == "fake-dist"
+    for name, reg in before.items():
+        assert (found[name].plugin, found[name].distribution) == (reg.plugin, reg.distribution)
+    assert plugins.dialect("fakedb").name == "fakedb"
+
+
+def test_a_wrapper_that_adds_a_dialect_supplies_it():
+    @hookimpl(wrapper=True)
+    def mig_register_dialects():
+        result = yield
+        return [*result, [DialectSpec("wrapped", "mig.ddl.impl:DialectImpl")]]
+
+    @hookimpl(hookwrapper=True)
+    def mig_register_operations():
+        yield  # an old-style wrapper that only observes
+
+    before = plugins.dialects()
+    plugins.register(make_plugin("adder", mig_register_dialects=mig_register_dialects,
+                                 mig_register_operations=mig_register_operations),
+                     distribution="adder-dist")
+    found = plugins.dialects()
+    assert set(found) == set(before) | {"wrapped"}
+    assert (found["wrapped"].plugin, found["wrapped"].distribution) == ("adder", "adder-dist")
+    assert "postgresql" in found and found["postgresql"].distribution == "mig-postgresql"
+    assert "add_column" in plugins.operations()
+
+
+def test_a_wrapper_can_drop_another_plugins_dialect():
+    @hookimpl(wrapper=True)
+    def mig_register_dialects():
+        result = yield
+        return [[spec for spec in specs if spec.name != "mysql"] for specs in result]
+
+    plugins.register(make_plugin("dropper", mig_register_dialects=mig_register_dialects))
+    found = plugins.dialects()
+    assert "mysql" not in found
+    assert found["mariadb"].distribution == "mig-mysql"  # the rest keep their supplier
+
+
+def test_tryfirst_and_trylast_order_the_descriptors_as_pluggy_calls_them():
+    @hookimpl(trylast=True)
+    def last():
+        return [DialectSpec("zz-last", "mig.ddl.impl:DialectImpl")]
+
+    @hookimpl(tryfirst=True)
+    def first():
+        return [DialectSpec("aa-first", "mig.ddl.impl:DialectImpl")]
+
+    plugins.register(make_plugin("late", mig_register_dialects=last), distribution="late-dist")
+    plugins.register(make_plugin("early", mig_register_dialects=first), distribution="early-dist")
+    names = [reg.item.name for reg in plugins.collect("mig_register_dialects")]
+    assert names[0] == "aa-first" and names[-1] == "zz-last"
+    assert plugins.dialects()["zz-last"].distribution == "late-dist"
+
+
+def test_a_plugin_object_is_listed_and_removed_as_itself():
+    class Provider:
+        @hookimpl
+        def mig_register_dialects(self):
+            return (spec for spec in [DialectSpec("objdb", "mig.ddl.impl:DialectImpl")])
+
+    provider = Provider()
+    name = plugins.register(provider, name="provider", distribution="obj-dist")
+    assert plugins.dialects()["objdb"].distribution == "obj-dist"  # a generator is fine too
+    plugins.unregister(provider)
+    assert "objdb" not in plugins.dialects()
+    plugins.register(provider, name=name, distribution="obj-dist")
+    assert "objdb" in plugins.dialects()
+    # What the plugin manager hands out registers again as the same plugin.
+    held = plugins.get_plugin_manager().get_plugin(name)
+    plugins.unregister(name)
+    plugins.register(held, name=name, distribution="obj-dist")
+    assert plugins.dialects()["objdb"].plugin == "provider"
+    plugins.register(provider, name="again")  # already registered: nothing changes
+    assert "again" not in {info.name for info in plugins.plugin_infos()}

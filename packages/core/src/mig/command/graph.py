@@ -16,7 +16,8 @@ from mig.revision.script import Script
 if TYPE_CHECKING:
     from mig.config import Config
 
-#: The decide hook that turns autogenerate's operations into script text (owned by mig-autogen).
+#: The decide hook that turns autogenerate's operations into script text (spec: mig.hookspecs;
+#: implemented by mig-autogen).
 RENDER_HOOK = "mig_autogen_render_operations"
 
 
@@ -39,10 +40,11 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> 
 
     The comparison is the ``mig_autogenerate`` hook (see :mod:`mig.autogen_seam`);
     turning operations into ``upgrades`` / ``downgrades`` / ``imports`` text is
-    the ``mig_autogen_render_operations`` decide hook, both provided by mig-autogen.
+    the ``mig_autogen_render_operations`` decide hook (both specified by core in
+    :mod:`mig.hookspecs`, implemented by mig-autogen).
     """
     from mig import plugins
-    from mig.autogen_seam import HOOK, require_autogenerate
+    from mig.autogen_seam import require_autogenerate
 
     require_autogenerate("revision --autogenerate")
     if sql:
@@ -63,14 +65,14 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> 
         metadata = ctx.opts.get("target_metadata") if hasattr(ctx, "opts") else None
         if metadata is None:
             metadata = config.load_target_metadata()
-        found.append(plugins.decide(HOOK, migration_context=ctx, metadata=metadata, config=config))
+        found.append(plugins.autogenerate(ctx, metadata, config))
         return []
 
     from mig.runtime.environment import run_env
 
     run_env(config, plan, script=sd, create_version_table=False)
     operations = [op for result in found if result for op in result]
-    rendered = plugins.decide(RENDER_HOOK, operations=operations, config=config)
+    rendered = plugins.render_operations(operations, config)
     return dict(rendered or {})
 
 

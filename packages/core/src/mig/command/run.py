@@ -145,7 +145,7 @@ def ensure_version(config: Config, sql: bool = False) -> None:
 def check(config: Config) -> Any:
     """Fail if autogenerate finds changes between the models and a database at head."""
     from mig import plugins
-    from mig.autogen_seam import HOOK, require_autogenerate
+    from mig.autogen_seam import require_autogenerate
 
     require_autogenerate("mig check")
     script = _directory(config)
@@ -160,7 +160,7 @@ def check(config: Config) -> Any:
         metadata = ctx.opts.get("target_metadata")
         if metadata is None:
             metadata = config.load_target_metadata()
-        operations = plugins.decide(HOOK, migration_context=ctx, metadata=metadata, config=config)
+        operations = plugins.autogenerate(ctx, metadata, config)
         result.extend(operations or ())
         return []
 
