@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mig import command, hookimpl, hookspec, plugins
+from mig import command, hookimpl, plugins
 from mig.errors import CommandError
 
 ENV_PY = '''
@@ -18,12 +18,6 @@ with engine.connect() as connection:
         context.run_migrations()
 engine.dispose()
 '''
-
-
-class RenderSpec:
-    @hookspec(firstresult=True)
-    def mig_autogen_render_operations(self, operations, config):
-        """Render operations as script text (test stand-in for mig-autogen's spec)."""
 
 
 class FakeAutogen:
@@ -46,10 +40,6 @@ class FakeAutogen:
 def autogen_project(project, tmp_path):
     (project.location / "env.py").write_text(ENV_PY)
     project.options["url"] = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    try:
-        plugins.add_hookspecs(RenderSpec)
-    except ValueError:  # added by an earlier test of this module
-        pass
     fake = FakeAutogen()
     plugins.register(fake, name="fake-autogen")
     yield project, fake
