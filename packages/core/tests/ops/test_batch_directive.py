@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from mig import hookimpl, ops, plugins
+from mig.ddl.batch import BatchStrategy
 from mig.ddl.impl import DialectImpl
 from mig.operations import Operations
 from mig.runtime import MigrationContext
@@ -17,9 +18,8 @@ from mig.specs import BatchStrategySpec
 SEEN: list[ops.BatchAlterTableOp] = []
 
 
-class RecordingStrategy:
-    def __init__(self, impl):
-        self.impl = impl
+class RecordingStrategy(BatchStrategy):
+    name = "test-recorder"
 
     def run(self, op):
         SEEN.append(op)

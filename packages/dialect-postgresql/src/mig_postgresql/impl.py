@@ -28,6 +28,7 @@ What it adds to the generic implementation:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -38,7 +39,9 @@ from mig.ddl.impl import DialectImpl
 from mig.errors import NoContextError, OperationError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Column
+    from collections.abc import Sequence
+
+    from sqlalchemy import Column, Table
     from sqlalchemy.types import TypeEngine
 
     from mig.ops import (
@@ -392,6 +395,104 @@ class PostgresqlImpl(DialectImpl):
                 super().drop_index(op)
         else:
             super().drop_index(op)
+
+    # -- batch move-and-copy: what differs on PostgreSQL -------------------------------
+
+    def type_change_using(self, op: AlterColumnOp) -> Any:
+        """``postgresql_using=``: the expression ``USING`` (and a batch's copy) converts the values with."""
+        return op.kw.get("postgresql_using")
+
+    def batch_names_to_free(self, moved: Table, table_name: str) -> list[Any]:
+        """Foreign keys, then the primary key and unique constraints (their indexes are named per
+        schema), then the indexes; unnamed constraints by the names PostgreSQL gave them."""
+        from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
+        from sqlalchemy.schema import conv
+
+        def by_name(items: Iterable[Any]) -> list[Any]:
+            return sorted(items, key=lambda item: (str(item.name or ""), [c.name for c in item.columns]))
+
+        found: list[Any] = by_name(c for c in moved.constraints
+                                   if isinstance(c, ForeignKeyConstraint) and c.name)
+        pk = moved.primary_key
+        if pk is not None and len(pk.columns):
+            if not pk.name:
+                pk.name = conv(f"{table_name}_pkey"[:63])
+            found.append(pk)
+        for unique in by_name(c for c in moved.constraints if isinstance(c, UniqueConstraint)
+                              and c is not pk):
+            if not unique.name:
+                columns = "_".join(c.name for c in unique.columns)
+                unique.name = conv(f"{table_name}_{columns}_key"[:63])
+            found.append(unique)
+        found.extend(by_name(i for i in moved.indexes if i.name))
+        return found
+
+    def batch_new_table(self, table: Table) -> None:
+        """Serial columns keep the old table's sequence: a reflected ``DEFAULT nextval(...)`` stays
+        as it is, and an integer key SQLAlchemy would write as ``SERIAL`` (a ``copy_from`` table
+        offline) gets ``DEFAULT nextval('<table>_<column>_seq')``, the sequence PostgreSQL made."""
+        from sqlalchemy import Column, DefaultClause, Integer, text
+
+        pk = list(table.primary_key.columns)
+        for column in list(table.columns):
+            default = column.server_default
+            if isinstance(default, DefaultClause) and _nextval(default) is not None \
+                    and column.autoincrement is True:
+                new_default: Any = DefaultClause(default.arg)
+            elif (len(pk) == 1 and column is pk[0] and default is None and column.identity is None
+                  and column.computed is None and column.autoincrement in ("auto", True)
+                  and isinstance(column.type, Integer)):
+                new_default = text(f"nextval('{table.name}_{column.name}_seq'::regclass)")
+            else:
+                continue
+            table.append_column(Column(column.name, column.type, primary_key=column.primary_key,
+                                       nullable=column.nullable, comment=column.comment,
+                                       server_default=new_default, autoincrement=False),
+                                replace_existing=True)
+
+    def batch_copy_statement(self, statement: Any, table: Table, copied: Sequence[str]) -> Any:
+        """``GENERATED ALWAYS AS IDENTITY`` columns take the copied values only with
+        ``OVERRIDING SYSTEM VALUE``."""
+        if not any(c.identity is not None and getattr(c.identity, "always", False)
+                   for c in table.columns if c.name in copied):
+            return statement
+        from sqlalchemy import text
+
+        sql = self.render(statement).replace(") SELECT ", ") OVERRIDING SYSTEM VALUE SELECT ", 1)
+        return text(sql)
+
+    def batch_after_copy(self, table: Table, copied: Sequence[str]) -> None:
+        """Serial sequences become the new table's (``OWNED BY``, so dropping the old table keeps
+        them); identity counters continue after the copied rows."""
+        from sqlalchemy import text
+
+        quote = self.dialect.identifier_preparer.quote
+        qual = f"{quote(table.schema)}.{quote(table.name)}" if table.schema else quote(table.name)
+        for column in table.columns:
+            sequence = _nextval(column.server_default)
+            if sequence is not None:
+                self.execute(text(f"ALTER SEQUENCE {sequence} OWNED BY {qual}.{quote(column.name)}"))
+            if column.identity is not None and column.name in copied:
+                name = quote(column.name)
+                table_literal = qual.replace("'", "''")
+                self.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table_literal}', '{column.name}'), "
+                    f"COALESCE((SELECT max({name}) FROM {qual}), 1), "
+                    f"(SELECT max({name}) FROM {qual}) IS NOT NULL)"))
+
+
+_NEXTVAL = re.compile(r"nextval\('([^']+)'(?:::regclass)?\)", re.IGNORECASE)
+
+
+def _nextval(default: Any) -> str | None:
+    """The sequence a ``DEFAULT nextval('seq'::regclass)`` server default draws from, or ``None``."""
+    arg = getattr(default, "arg", default)
+    sql = getattr(arg, "text", arg)
+    if isinstance(sql, str):
+        match = _NEXTVAL.search(sql)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _native_enum(type_: TypeEngine[Any], dialect: Any) -> Any:

@@ -24,9 +24,9 @@ from mig.ddl.contract import override_point
 from mig.errors import OfflineError, OperationError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Dialect
     from collections.abc import Sequence
 
+    from sqlalchemy.engine import Connection, Dialect
     from sqlalchemy.sql.schema import MetaData, Table
 
     from mig.ops import (
