@@ -82,3 +82,21 @@ def contract_problems(cls: type, attributes: frozenset[str] = frozenset()) -> li
             if f":param {param}:" not in doc:
                 problems.append(f"{where}: the docstring does not describe parameter {param!r}")
     return problems
+
+
+def render_reference(cls: type) -> str:
+    """The declared override points of ``cls`` as Markdown: a heading and the docstring of each.
+
+    ``docs/dialects.md`` holds this text for ``DialectImpl`` and
+    ``BatchStrategy`` between ``<!-- contract:NAME -->`` markers; a test
+    compares it with the declarations (``scripts/dialect-docs`` rewrites it).
+    """
+    import inspect
+
+    parts: list[str] = []
+    for name, fn in override_points(cls).items():
+        signature = str(inspect.signature(fn)).replace("(self, ", "(").replace("(self)", "()").replace("'", "")
+        doc = inspect.getdoc(fn) or ""
+        doc = doc.replace("**Called by:**", "\n**Called by:**", 1) if "\n\n**Called by:**" not in doc else doc
+        parts.append(f"#### `{name}{signature}`\n\n{doc.strip()}\n")
+    return "\n".join(parts)
