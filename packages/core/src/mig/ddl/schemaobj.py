@@ -148,7 +148,7 @@ def index(name: str | None, table_name: str | None, columns: Sequence[Any], *,
             exprs.append(col)
     idx = Index(name, *exprs, unique=unique, **kw)
     if idx.table is None:
-        idx._set_parent(tbl)
+        tbl.append_constraint(idx)
     return idx
 
 
