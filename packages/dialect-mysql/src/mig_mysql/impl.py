@@ -43,6 +43,7 @@ from mig_mysql.ddl import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection
 
     from mig.ops import (
@@ -364,6 +365,19 @@ class MySQLImpl(DialectImpl):
 
     def drop_table_comment(self, op: DropTableCommentOp) -> None:
         self.execute(MySQLTableComment(op.table_name, None, schema=op.schema))
+
+    # -- batch move-and-copy: what differs on MySQL and MariaDB -------------------------
+
+    def batch_names_to_free(self, moved: Table, table_name: str) -> list[Any]:
+        """Named foreign keys, then named checks: MySQL and MariaDB keep their names per schema,
+        so the table moved aside keeps them until they are dropped."""
+        from sqlalchemy import CheckConstraint, ForeignKeyConstraint
+
+        def named(kind: type) -> list[Any]:
+            return sorted((c for c in moved.constraints if isinstance(c, kind) and c.name),
+                          key=lambda c: str(c.name))
+
+        return named(ForeignKeyConstraint) + named(CheckConstraint)
 
 
 class MariaDBImpl(MySQLImpl):

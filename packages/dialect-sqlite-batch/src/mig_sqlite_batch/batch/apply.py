@@ -54,11 +54,16 @@ class BatchEditor:
     :param model: the table as it is (edited in place).
     :param naming_convention: the batch's ``naming_convention`` (names unnamed
         constraints so they can be dropped by name, and names new ones).
+    :param type_change_using: the dialect's
+        :meth:`~mig.ddl.impl.DialectImpl.type_change_using`: the expression
+        a column whose type changes is filled from (``None``: none).
     """
 
-    def __init__(self, model: TableModel, naming_convention: Mapping[str, Any] | None) -> None:
+    def __init__(self, model: TableModel, naming_convention: Mapping[str, Any] | None,
+                 type_change_using: Callable[[AlterColumnOp], Any] | None = None) -> None:
         self.model = model
         self.nc = dict(naming_convention or {})
+        self.type_change_using = type_change_using
         self._handlers: dict[type, Callable[[Any], None]] = {
             AddColumnOp: self.add_column, DropColumnOp: self.drop_column,
             AlterColumnOp: self.alter_column, CreateIndexOp: self.create_index,
@@ -187,9 +192,9 @@ class BatchEditor:
             col.type = op.type_
             col.type_changed = True
             # The old type's own CHECK (Boolean/Enum create_constraint) goes with it.
-        using = op.kw.get("postgresql_using") or op.kw.get("using")
+        using = self.type_change_using(op) if self.type_change_using and op.type_ is not None else None
         if using is not None:
-            col.using = str(using)
+            col.using = _sql_of(using)
         if op.nullable is not None:
             col.nullable = op.nullable
         if op.server_default is not False:
@@ -302,7 +307,7 @@ class BatchEditor:
                 model.constraints.remove(cons)
                 return
         if op.type_ in (None, "unique"):
-            # MySQL reflects unique constraints as unique indexes
+            # some databases reflect unique constraints as unique indexes
             for idx in model.indexes:
                 if idx.unique and idx.name == op.constraint_name:
                     model.indexes.remove(idx)

@@ -4,24 +4,26 @@ Statements, in order::
 
     ALTER TABLE child DROP CONSTRAINT fk ...            -- foreign keys of other tables pointing here
     ALTER TABLE t RENAME TO _mig_old_t
-    DROP INDEX / DROP CONSTRAINT on _mig_old_t          -- names the new table needs (see below)
-    CREATE TABLE t (...new definition...)
-    INSERT INTO t (...) SELECT CAST(...) ... FROM _mig_old_t
-    (PostgreSQL: serial sequences move to the new table; identity counters continue)
+    DROP INDEX / DROP CONSTRAINT on _mig_old_t          -- impl.batch_names_to_free(...)
+    CREATE TABLE t (...new definition...)               -- after impl.batch_new_table(...)
+    INSERT INTO t (...) SELECT CAST(...) ... FROM _mig_old_t   -- impl.batch_copy_statement(...)
+    (impl.batch_after_copy(...): counters carried over)
     CREATE INDEX ...
     DROP TABLE _mig_old_t
     ALTER TABLE child ADD CONSTRAINT fk ... REFERENCES t ...
+    (operations plugins registered for batches, through impl.run)
 
 Creating the new table under its final name means self-referencing keys and
-every constraint name come out exactly as declared. The names that must be
-freed first are those the database keeps per schema: on PostgreSQL indexes
-and the primary key / unique constraints (they are indexes); on MySQL and
-MariaDB foreign keys and check constraints.
+every constraint name come out exactly as declared. Nothing here knows a
+database: the names that must be freed first (those a database keeps per
+schema), the shape of the row copy and the counters to carry over are asked
+of the dialect, through the ``batch_*`` override points of
+:class:`mig.ddl.impl.DialectImpl`.
 
-PostgreSQL runs it all inside a SAVEPOINT: a failure leaves everything as it
-was. MySQL/MariaDB commit each DDL statement, so on failure mig undoes the
-steps already taken (drops the new table, renames the old one back, restores
-the constraints) and then raises.
+Where DDL is transactional (``capabilities``), it all runs inside a
+SAVEPOINT: a failure leaves everything as it was. Elsewhere each DDL statement
+commits, so on failure mig undoes the steps already taken (drops the new
+table, renames the old one back, restores the constraints) and then raises.
 """
 
 from __future__ import annotations
@@ -32,20 +34,22 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import MetaData, Table, exc, inspect, text
+from sqlalchemy import Index, MetaData, Table, exc, inspect
 from sqlalchemy.schema import (
     AddConstraint,
     CreateIndex,
     CreateTable,
     DropConstraint,
+    DropIndex,
     DropTable,
     SetColumnComment,
     SetTableComment,
 )
 
+from mig.ddl import capabilities as cap
 from mig.ddl.constructs import RenameTable
 from mig.errors import OperationError
-from mig.ops import BatchAlterTableOp
+from mig.ops import BatchAlterTableOp, Operation
 from mig_sqlite_batch.batch.model import ConstraintSpec, TableModel
 from mig_sqlite_batch.batch.render import _constraint, build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.sqlite_copy import tmp_name
@@ -57,22 +61,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mig.batch")
 
-_NEXTVAL = re.compile(r"nextval\('([^']+)'(?:::regclass)?\)", re.IGNORECASE)
-
 
 class GenericCopy:
     """One move-and-copy of one table on a database with a real ALTER TABLE."""
 
     def __init__(self, impl: DialectImpl, op: BatchAlterTableOp, model: TableModel,
-                 before: TableModel | None = None) -> None:
+                 before: TableModel | None = None, after: tuple[Operation, ...] = ()) -> None:
         self.impl = impl
         self.op = op
         self.model = model
         self.before = before
+        self.after = after
         self.name = op.table_name
         self.schema = op.schema
         self.old = tmp_name(impl, op.table_name, "_mig_old_")
-        self.kind = impl.dialect.name
         self._undo: list[Callable[[], None]] = []
 
     def run(self) -> None:
@@ -81,7 +83,7 @@ class GenericCopy:
         if conn is None:
             self._statements(None)
             return
-        if self.kind == "postgresql" or getattr(impl, "transactional_ddl", False):
+        if cap.TRANSACTIONAL_DDL in impl.capabilities:
             try:
                 with conn.begin_nested():
                     self._statements(conn)
@@ -160,27 +162,16 @@ class GenericCopy:
         # 2. move the old table aside and free the names the new one needs
         ex(RenameTable(self.name, self.old, schema=self.schema))
         self._undo.append(partial(self._exec, RenameTable(self.old, self.name, schema=self.schema)))
-        pg = self.kind == "postgresql"
-        mysql = self.kind in ("mysql", "mariadb")
-        for cons in before.constraints:
-            # self-referencing keys depend on the old key: they go first
-            if cons.name and ((cons.kind == "foreignkey" and (pg or mysql)) or (cons.kind == "check" and mysql)):
-                restore = self._old_constraint(before, cons)
-                ex(DropConstraint(restore))
-                self._undo.append(partial(self._exec, AddConstraint(restore)))
-        if pg:
-            for cons in before.constraints:
-                if cons.kind in ("unique", "primary"):
-                    name = cons.name or _pg_default_name(self.name, cons)
-                    ex(text(f"ALTER TABLE {self._qual(self.old)} DROP CONSTRAINT "
-                            f"{self._quote(name)}"))
-            for idx in before.indexes:
-                if idx.name:
-                    ex(text(f"DROP INDEX {self._qual(idx.name)}"))
+        for obj in impl.batch_names_to_free(self._moved_table(before), self.name):
+            if isinstance(obj, Index):
+                ex(DropIndex(obj))
+                self._undo.append(partial(self._exec, CreateIndex(obj)))
+            else:
+                ex(DropConstraint(obj))
+                self._undo.append(partial(self._exec, AddConstraint(obj)))
         # 3. the new table, under its final name
-        if pg:
-            _keep_serial_sequences(model, self.name)
         new_table = build_table(model, self.name)
+        impl.batch_new_table(new_table)
         ex(CreateTable(new_table))
         self._undo.append(partial(self._exec, DropTable(new_table)))
         dialect = impl.dialect
@@ -191,16 +182,10 @@ class GenericCopy:
                 if column.comment is not None:
                     ex(SetColumnComment(column))
         # 4. the rows
-        copy = copy_statement(model, self.name, self.old, cast_types=True)
-        if self.kind == "postgresql" and any(
-                c.identity is not None and getattr(c.identity, "always", False)
-                for c in model.copied_columns()):
-            # GENERATED ALWAYS AS IDENTITY columns take the copied values only when told to
-            sql = impl.render(copy).replace(") SELECT ", ") OVERRIDING SYSTEM VALUE SELECT ", 1)
-            copy = text(sql)
-        ex(copy)
-        if self.kind == "postgresql":
-            self._postgresql_sequences(new_table)
+        copied = [c.name for c in model.copied_columns()]
+        ex(impl.batch_copy_statement(copy_statement(model, self.name, self.old, cast_types=True),
+                                     new_table, copied))
+        impl.batch_after_copy(new_table, copied)
         # 5. indexes, the old table, the foreign keys from other tables
         for spec in model.indexes:
             ex(CreateIndex(build_index(spec, new_table)))
@@ -208,75 +193,20 @@ class GenericCopy:
         self._undo.clear()  # the old table is gone: nothing left to undo
         for cons in readd:
             ex(AddConstraint(cons))
+        # 6. operations plugins registered for batches, against the new table
+        for inner in self.after:
+            impl.run(inner)
 
-    def _old_constraint(self, before: TableModel, cons: ConstraintSpec) -> Any:
-        """``cons`` as a constraint of the old table under its temporary name."""
-        md = MetaData()
-        holder = TableModel(name=self.name, schema=self.schema, columns=before.columns)
-        obj = _constraint(cons, md, holder, self.old, self.old)
-        cols = set(cons.columns)
-        if cons.kind == "foreignkey" and cons.ref_table == self.name and cons.ref_schema == self.schema:
-            cols |= set(cons.ref_columns)
-        Table(self.old, md, *(_col(c) for c in sorted(cols)), obj, schema=self.schema)
-        return obj
-
-    def _postgresql_sequences(self, new_table: Table) -> None:
-        """Serial sequences follow the new table; identity counters continue after the copied rows."""
-        ex = self.impl.execute
-        for col in self.model.columns:
-            default = col.server_default
-            arg = getattr(default, "arg", default)
-            sql = getattr(arg, "text", arg)
-            if isinstance(sql, str):
-                m = _NEXTVAL.search(sql)
-                if m:
-                    ex(text(f"ALTER SEQUENCE {m.group(1)} OWNED BY "
-                            f"{self._qual(self.name)}.{self._quote(col.name)}"))
-            if col.identity is not None and col.source is not None:
-                table_lit = self._qual(self.name).replace("'", "''")
-                col_q = self._quote(col.name)
-                ex(text(f"SELECT setval(pg_get_serial_sequence('{table_lit}', '{col.name}'), "
-                        f"COALESCE((SELECT max({col_q}) FROM {self._qual(self.name)}), 1), "
-                        f"(SELECT max({col_q}) FROM {self._qual(self.name)}) IS NOT NULL)"))
+    def _moved_table(self, before: TableModel) -> Table:
+        """The old table under its temporary name, with its constraints and (named) indexes."""
+        moved = build_table(before, self.old, self_ref=self.old)
+        for spec in before.indexes:
+            if spec.name:
+                build_index(spec, moved)
+        return moved
 
     def _exec(self, construct: Any) -> None:
         self.impl.execute(construct)
-
-    def _quote(self, name: str) -> str:
-        return str(self.impl.dialect.identifier_preparer.quote(name))
-
-    def _qual(self, name: str) -> str:
-        return f"{self._quote(self.schema)}.{self._quote(name)}" if self.schema else self._quote(name)
-
-
-def _pg_default_name(table: str, cons: ConstraintSpec) -> str:
-    """The name PostgreSQL gives an unnamed primary key or unique constraint."""
-    if cons.kind == "primary":
-        return f"{table}_pkey"[:63]
-    return f"{table}_{'_'.join(cons.columns)}_key"[:63]
-
-
-def _keep_serial_sequences(model: TableModel, table: str) -> None:
-    """Integer key columns that SQLAlchemy would write as SERIAL keep the old table's sequence.
-
-    Reflection shows a serial column as ``DEFAULT nextval('t_id_seq')``; a
-    ``copy_from`` table (offline) shows only an autoincrementing integer key,
-    whose sequence PostgreSQL named ``<table>_<column>_seq``.
-    """
-    from sqlalchemy import Integer
-
-    pk = model.primary_key()
-    if pk is None or len(pk.columns) != 1:
-        return
-    col = model.column(pk.columns[0])
-    if col is None or col.server_default is not None or col.identity is not None:
-        return
-    if col.autoincrement not in ("auto", True) or not isinstance(col.type, Integer):
-        return
-    from sqlalchemy import text as sql_text
-
-    col.server_default = sql_text(f"nextval('{table}_{col.name}_seq'::regclass)")
-    col.autoincrement = False
 
 
 def _col(name: str) -> Any:

@@ -30,7 +30,7 @@ class ColumnSpec:
     source: str | None = None
     #: Set when the column's type changed (generic dialects CAST on copy).
     type_changed: bool = False
-    #: An explicit SQL expression (``postgresql_using`` ...) to fill the column from.
+    #: An explicit SQL expression to fill the column from (the dialect's ``type_change_using``).
     using: str | None = None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.schema import DefaultClause
@@ -51,13 +52,15 @@ def _constant_default(default: Any) -> bool:
 
 def copy_reasons(op: BatchAlterTableOp, model: TableModel | None,
                  used_elsewhere: list[str] | None = None,
-                 version: tuple[int, ...] | None = None) -> list[str]:
+                 version: tuple[int, ...] | None = None, *,
+                 registered: Callable[[Operation], bool] | None = None) -> list[str]:
     """Why this batch needs a move-and-copy on SQLite (empty: native ALTERs can do it all).
 
     ``model`` is the table before the batch (``None`` offline without
     ``copy_from``: then a native DROP COLUMN is trusted to fail loudly if the
     column is in use); ``used_elsewhere`` holds the SQL of triggers and views
-    on the table.
+    on the table. ``registered`` tells the operations plugins registered for
+    batches: they run through the dialect either way, so they need no copy.
     """
     version = version or sqlite_version()
     reasons: list[str] = []
@@ -67,6 +70,8 @@ def copy_reasons(op: BatchAlterTableOp, model: TableModel | None,
         reasons.append("table_args/table_kwargs")
     dropped: set[str] = set()
     for inner in op.operations:
+        if registered is not None and registered(inner):
+            continue
         why = _op_reason(inner, model, used_elsewhere or [], version, dropped)
         if why:
             reasons.append(f"{inner.describe()} ({why})")

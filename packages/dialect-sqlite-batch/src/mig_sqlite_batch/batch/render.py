@@ -39,17 +39,13 @@ def _default(value: Any) -> Any:
 
 def _column(spec: ColumnSpec) -> Column[Any]:
     args: list[Any] = []
-    autoincrement = spec.autoincrement
-    default = spec.server_default
-    if autoincrement is True and "nextval(" in str(getattr(getattr(default, "arg", default), "text", "")):
-        autoincrement = False  # a PostgreSQL serial: keep its sequence rather than make a new one
     if spec.computed is not None:
         args.append(spec.computed._copy())
     if spec.identity is not None:
         args.append(spec.identity._copy())
     return Column(spec.name, spec.type, *args, nullable=spec.nullable,
                   server_default=_default(spec.server_default), comment=spec.comment,
-                  autoincrement=autoincrement)
+                  autoincrement=spec.autoincrement)
 
 
 def _qualified(name: str, schema: str | None) -> str:

@@ -9,6 +9,7 @@ Statements, in order (online and in ``--sql`` output alike)::
     ALTER TABLE _mig_tmp_t RENAME TO t
     PRAGMA legacy_alter_table=OFF                        -- (online: the previous value)
     CREATE INDEX ... / CREATE TRIGGER ... / CREATE VIEW ...
+    (operations plugins registered for batches, through impl.run)
 
 Online, the whole sequence runs inside ``SAVEPOINT mig_batch`` so a failure
 leaves the table and its rows exactly as they were. Views that mention the
@@ -40,7 +41,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 from mig import plugins
 from mig.ddl.constructs import ColumnName, RenameTable
 from mig.errors import NotSupportedError, OperationError
-from mig.ops import BatchAlterTableOp
+from mig.ops import BatchAlterTableOp, Operation
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.native import sqlite_version
 from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
@@ -94,8 +95,10 @@ class SqliteCopy:
     """One move-and-copy of one SQLite table."""
 
     def __init__(self, impl: DialectImpl, op: BatchAlterTableOp, model: TableModel,
-                 extras: SqliteExtras, before: TableModel | None = None) -> None:
+                 extras: SqliteExtras, before: TableModel | None = None,
+                 after: tuple[Operation, ...] = ()) -> None:
         self.before = before
+        self.after = after
         self.impl = impl
         self.op = op
         self.model = model
@@ -238,6 +241,8 @@ class SqliteCopy:
             self._recreate("view", view, sql)
         if fk_on and conn is not None and not old_defer:
             ex("PRAGMA defer_foreign_keys=OFF")
+        for inner in self.after:  # operations plugins registered for batches, on the new table
+            impl.run(inner)
 
     def _recreate(self, kind: str, name: str, sql: str) -> None:
         try:

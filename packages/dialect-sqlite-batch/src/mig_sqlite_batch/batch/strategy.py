@@ -6,43 +6,44 @@
 2. on SQLite with ``recreate="auto"``, run the batch as native ALTERs when
    SQLite can do all of it; ``"never"`` refuses when it cannot;
 3. otherwise apply the operations to a model of the table and carry out a
-   move-and-copy (:mod:`.sqlite_copy` for SQLite, :mod:`.generic_copy` for
-   PostgreSQL, MySQL/MariaDB and others).
+   move-and-copy (:mod:`.sqlite_copy` for SQLite, :mod:`.generic_copy`, which
+   asks the dialect what differs, everywhere else);
+4. operations that plugins registered for batches (``OperationSpec(batch=True)``)
+   are not modelled: they run through ``impl.run`` once the table has its new
+   shape (after the copy; in order, among the others, when SQLite runs the
+   batch natively).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mig.ddl.batch import BatchStrategy
 from mig.errors import NotSupportedError, OfflineError, OperationError
 from mig.ops import (
     AlterColumnOp,
     BatchAlterTableOp,
     CreateTableCommentOp,
     DropTableCommentOp,
+    Operation,
 )
 from mig_sqlite_batch.batch.apply import BatchEditor
 from mig_sqlite_batch.batch.model import TableModel
 from mig_sqlite_batch.batch.native import copy_reasons
 from mig_sqlite_batch.batch.source import SqliteExtras, model_from_table, reflect, sqlite_extras
-
-if TYPE_CHECKING:
-    from mig.ddl.impl import DialectImpl
+from mig_sqlite_batch.impl import SqliteImpl
 
 log = logging.getLogger("mig.batch")
 
 RECREATE = ("auto", "always", "never")
 
 
-class MoveAndCopy:
+class MoveAndCopy(BatchStrategy):
     """Carries out ``batch_alter_table`` blocks for one :class:`~mig.ddl.impl.DialectImpl`."""
 
     name = "move-and-copy"
-
-    def __init__(self, impl: DialectImpl) -> None:
-        self.impl = impl
 
     def run(self, op: BatchAlterTableOp) -> None:
         """Carry out the batch: native ALTERs where allowed, else one move-and-copy."""
@@ -50,7 +51,7 @@ class MoveAndCopy:
             raise OperationError(f"batch_alter_table({op.table_name!r}): recreate must be one of "
                                  f"'auto', 'always', 'never', not {op.recreate!r}")
         impl = self.impl
-        is_sqlite = impl.dialect.name == "sqlite"
+        is_sqlite = isinstance(impl, SqliteImpl)
         model, extras = self._source(op, is_sqlite)
         reasons: list[str] = []
         if op.recreate != "always":
@@ -59,7 +60,7 @@ class MoveAndCopy:
                     impl.run(inner)
                 return
             elsewhere = [sql for _, sql in (extras.triggers + extras.views)] if extras else []
-            reasons = copy_reasons(op, model, elsewhere)
+            reasons = copy_reasons(op, model, elsewhere, registered=self.is_registered_operation)
             if not reasons:
                 self._native(op)
                 return
@@ -77,15 +78,15 @@ class MoveAndCopy:
                 f"describing the table as it is now"
             )
         before = model.snapshot()
-        self.edit(op, model)
+        after = self._edit(op, model)
         if is_sqlite:
             from mig_sqlite_batch.batch.sqlite_copy import SqliteCopy
 
-            SqliteCopy(impl, op, model, extras or SqliteExtras(), before).run()
+            SqliteCopy(impl, op, model, extras or SqliteExtras(), before, after).run()
         else:
             from mig_sqlite_batch.batch.generic_copy import GenericCopy
 
-            GenericCopy(impl, op, model, before).run()
+            GenericCopy(impl, op, model, before, after).run()
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -109,9 +110,15 @@ class MoveAndCopy:
             extras = SqliteExtras(autoincrement=bool(model.kwargs.get("sqlite_autoincrement")))
         return model, extras
 
-    def edit(self, op: BatchAlterTableOp, model: TableModel) -> TableModel:
-        """Apply the batch's operations, column order and table arguments to ``model``."""
-        BatchEditor(model, op.naming_convention).apply(op.operations)
+    def _edit(self, op: BatchAlterTableOp, model: TableModel) -> tuple[Operation, ...]:
+        """Apply the batch's operations, column order and table arguments to ``model``.
+
+        Returns the operations plugins registered for batches, in order: the
+        copy runs them through the dialect once the new table is in place.
+        """
+        modelled = [inner for inner in op.operations if not self.is_registered_operation(inner)]
+        after = tuple(inner for inner in op.operations if self.is_registered_operation(inner))
+        BatchEditor(model, op.naming_convention, self.impl.type_change_using).apply(modelled)
         if op.partial_reordering:
             model.columns = reorder(model.columns, op.partial_reordering, op.table_name)
         if op.table_kwargs:
@@ -124,7 +131,7 @@ class MoveAndCopy:
         if not model.columns:
             raise OperationError(f"batch_alter_table({op.table_name!r}): the batch drops every "
                                  f"column; drop the table instead")
-        return model
+        return after
 
     def _native(self, op: BatchAlterTableOp) -> None:
         impl = self.impl
