@@ -46,7 +46,7 @@ def main() -> int:
     setting = os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"
     cache = "off (MIG_NO_CACHE)" if os.environ.get("MIG_NO_CACHE", "") not in ("", "0") else "on"
     print(f"start-up, `{' '.join(args)}`, {rounds} interleaved rounds, "
-          f"PYTHONDONTWRITEBYTECODE={setting}, mig help cache {cache}, Python {sys.version.split()[0]}")
+          f"PYTHONDONTWRITEBYTECODE={setting}, mig command index {cache}, Python {sys.version.split()[0]}")
     for name, value in medians.items():
         spread = f"min {min(times[name]) * 1000:.0f} ms, max {max(times[name]) * 1000:.0f} ms"
         print(f"  {name:8} median {value * 1000:7.1f} ms  ({spread})")
