@@ -58,7 +58,11 @@ class OperationSpec:
     ``implementations`` maps a dialect name (or ``"default"``) to a callable
     ``impl_fn(dialect_impl, operation)``; built-in operations leave it empty
     and are carried out by the ``DialectImpl`` method of the operation's name.
-    ``batch`` makes the operation available inside ``batch_alter_table`` too.
+    ``batch`` makes the operation available inside ``batch_alter_table`` too
+    (``batch_op.<name>(...)``, the table name passed first). A batch strategy
+    does not model such an operation: it carries it out through the dialect
+    (``impl.run``) once the table has its new shape; the move-and-copy runs it
+    after the copy, against the new table (see ``docs/batch.md``).
     """
 
     name: str
@@ -77,7 +81,9 @@ class BatchStrategySpec:
     """A way to carry out ``batch_alter_table`` (``"move-and-copy"`` is SQLite's).
 
     ``dialects`` lists the dialect names it is the default for; ``impl`` is a
-    class or ``"module:Class"`` reference implementing the strategy.
+    subclass of :class:`mig.ddl.batch.BatchStrategy` (or a ``"module:Class"``
+    reference to one); another class is a :class:`mig.errors.PluginError`
+    when a batch first needs it.
     """
 
     name: str
