@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def dialect_options_named(source: str, where: str) -> list[str]:
             found.append(f"{where}:{node.lineno} names {node.value!r}")
         elif isinstance(node, ast.JoinedStr):
             parts = node.values
-            for before, after in zip(parts, parts[1:]):
+            for before, after in itertools.pairwise(parts):
                 if isinstance(before, ast.FormattedValue) and isinstance(before.value, ast.Attribute) \
                         and before.value.attr == "name" and isinstance(after, ast.Constant) \
                         and str(after.value).startswith("_"):
