@@ -311,17 +311,15 @@ class MigrationContext:
             fn(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
 
 
-def _heads_text(heads: Any) -> str:
-    if len(heads) == 1:
-        for head in heads:
-            return str(head)
-    return ", ".join(sorted(heads)) or "base"
-
-
 def _describe(step: Any) -> str:
-    before = _heads_text(step.heads_before)
-    after = _heads_text(step.heads_after)
-    return f"Running {step.direction} {before} -> {after}"
+    """The offline header of a step, naming the script as Alembic's does: an upgrade runs from the
+    script's ``down_revision`` (in the order the script gives them) to the script, a downgrade from
+    the script back to them, whatever other branches the version rows hold; ``base`` for none."""
+    script = step.script
+    parents = ", ".join(script.down_revisions) or "base"
+    if step.direction == "upgrade":
+        return f"Running upgrade {parents} -> {script.revision}"
+    return f"Running {step.direction} {script.revision} -> {parents}"
 
 
 def step_failure(direction: str, revision: str | None, path: str, exc: BaseException) -> MigrationFailedError:
