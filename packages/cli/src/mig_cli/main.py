@@ -82,12 +82,22 @@ def _load_command(name: str, ref: Any, plugin: str, distribution: str) -> click.
     return command
 
 
+class Interrupted(Exception):
+    """Ctrl-C while a command ran (click would turn the KeyboardInterrupt into an Abort)."""
+
+
 class MigGroup(click.Group):
     """A group whose commands are plugin descriptors, loaded on first use.
 
     Which plugin supplies a command comes from the command index when it is
     fresh (no plugin is loaded then), else from loading every plugin.
     """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:  # the run's transaction has been rolled back on the way here
+            raise Interrupted() from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         indexed = _indexed()
@@ -161,6 +171,12 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
         warnings.WarningMessage(message, category, filename, lineno, file, line))
 
 
+def _clear_status() -> None:
+    state = CliState.current
+    if state is not None and state._status is not None:
+        state._status.clear()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the CLI and turn every failure into one line and an exit status."""
     sys.exit(run(argv))
@@ -181,10 +197,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return int(exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            click.echo("mig: interrupted", err=True)
+            return 130
         click.echo("mig: aborted", err=True)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
+        _clear_status()
         click.echo("mig: interrupted", err=True)
         return 130
     except BrokenPipeError:

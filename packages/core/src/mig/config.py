@@ -9,8 +9,9 @@ so an Alembic ``env.py`` runs unchanged.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,16 +27,100 @@ DEFAULT_VERSION_TABLE = "mig_version"
 DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
 CONFIG_SECTION = "mig"
 
+#: Every key ``[mig]`` accepts. Any other key is an error naming the nearest known one:
+#: a misspelt ``version_tabel`` would otherwise replay every migration against a fresh
+#: version table.
 KNOWN_KEYS = frozenset({
     "script_location", "url", "version_table", "version_table_schema", "target_metadata",
     "transaction_per_migration", "file_template", "post_write_hooks", "version_locations",
     "truncate_slug_length", "timezone", "revision_environment", "sourceless",
     "output_encoding", "allow_generic_dialect", "recursive_version_locations",
-    "prepend_sys_path", "lock", "lock_timeout",
+    "prepend_sys_path", "databases", "env", "sections",
 })
+
+#: Keys that mig knows from Alembic (or planned) but cannot honour: the reason and what to do.
+REFUSED_KEYS = {
+    "sourceless": ("mig loads migration scripts from their .py source only; remove "
+                   "`sourceless` (or set it to false) and keep the .py files"),
+    "lock": "mig has no migration lock yet; remove `lock`",
+    "lock_timeout": "mig has no migration lock yet; remove `lock_timeout`",
+}
+
+#: Keys of ``[mig.databases.NAME]`` (the multidb template).
+DATABASE_KEYS = frozenset({"url", "target_metadata"})
 
 _BOOL_KEYS = ("transaction_per_migration", "revision_environment", "sourceless",
               "allow_generic_dialect", "recursive_version_locations")
+
+_SQLITE_URL = re.compile(r"^(sqlite(?:\+[A-Za-z0-9_]+)?:///)([^?]*)(\?.*)?$")
+
+
+def _nearest(key: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_keys(options: Mapping[str, Any], where: str = "[mig]") -> None:
+    """Refuse unknown keys (naming the nearest known one) and keys mig cannot honour."""
+    for key in options:
+        if key.startswith("_"):
+            continue
+        if key in REFUSED_KEYS:
+            value = options[key]
+            if key == "sourceless" and value in (False, "false", "False", "0", "no", "off", ""):
+                continue
+            raise ConfigError(f"{where}: {key}: {REFUSED_KEYS[key]}")
+        if key not in KNOWN_KEYS:
+            raise ConfigError(
+                f"{where}: unknown key {key!r}{_nearest(key, KNOWN_KEYS)} (values for env.py go "
+                f"in [mig.env], read with config.get_main_option; see docs/config.md)")
+    databases = options.get("databases")
+    if databases is not None:
+        if not isinstance(databases, Mapping):
+            raise ConfigError(f"{where}: databases must be a table of tables, e.g. [mig.databases.main]")
+        for name, table in databases.items():
+            if not isinstance(table, Mapping):
+                raise ConfigError(f"{where}: databases.{name} must be a table with at least url")
+            for key in table:
+                if key not in DATABASE_KEYS:
+                    raise ConfigError(f"{where}: unknown key {key!r} in databases.{name}"
+                                      f"{_nearest(key, DATABASE_KEYS)}")
+    for table_key in ("env", "sections", "post_write_hooks"):
+        value = options.get(table_key)
+        if value is not None and not isinstance(value, Mapping):
+            raise ConfigError(f"{where}: {table_key} must be a table, e.g. [mig.{table_key}]")
+
+
+def resolve_sqlite_url(url: str, root: Path) -> str:
+    """``url`` with a relative SQLite file path made absolute against ``root``.
+
+    ``sqlite:///app.db`` names ``root/app.db``; absolute paths, ``:memory:``,
+    an empty path and ``file:`` URIs (``?uri=true``) are returned unchanged.
+    """
+    match = _SQLITE_URL.match(url)
+    if match is None:
+        return url
+    prefix, path, query = match.group(1), match.group(2), match.group(3) or ""
+    if not path or path == ":memory:" or path.startswith("file:") or "uri=true" in query.lower():
+        return url
+    if Path(path).is_absolute():
+        return url
+    return f"{prefix}{(root / path).as_posix()}{query}"
+
+
+def sqlite_file(url: str | None) -> Path | None:
+    """The file an (absolute or relative) SQLite URL names, or ``None`` for any other URL."""
+    if not url:
+        return None
+    match = _SQLITE_URL.match(url)
+    if match is None:
+        return None
+    path, query = match.group(2), match.group(3) or ""
+    if not path or path == ":memory:" or path.startswith("file:") or "uri=true" in query.lower():
+        return None
+    return Path(path)
 
 
 @dataclass
@@ -88,11 +173,31 @@ class Config:
         return config
 
     def _normalise(self, env: Mapping[str, str]) -> None:
+        where = f"{self.config_file}" if self.config_file is not None else "configuration"
+        check_keys(self.options, where)
         for key in _BOOL_KEYS:
             if key in self.options:
                 self.options[key] = _as_bool(key, self.options[key])
+        # Relative SQLite paths in the file are relative to the file, whatever the current folder.
+        if isinstance(self.options.get("url"), str):
+            self.options["url"] = resolve_sqlite_url(self.options["url"], self.root)
+        databases = self.options.get("databases")
+        if isinstance(databases, dict):
+            self.options["databases"] = {
+                name: ({**table, "url": resolve_sqlite_url(table["url"], self.root)}
+                       if isinstance(table.get("url"), str) else dict(table))
+                for name, table in databases.items()}
         if env.get("MIG_URL"):
             self.options["url"] = env["MIG_URL"]
+        encoding = self.options.get("output_encoding")
+        if encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(str(encoding))
+            except LookupError:
+                raise ConfigError(f"output_encoding = {encoding!r} is not an encoding Python "
+                                  f"knows; use e.g. \"utf-8\"") from None
 
     # -- typed accessors -----------------------------------------------------
 
@@ -166,6 +271,33 @@ class Config:
         return value
 
     @property
+    def revision_environment(self) -> bool:
+        """Whether ``mig revision`` runs env.py even without ``--autogenerate`` (as Alembic's key)."""
+        return bool(self.options.get("revision_environment", False))
+
+    @property
+    def output_encoding(self) -> str:
+        """The encoding of ``--sql`` output (default utf-8)."""
+        return str(self.options.get("output_encoding") or "utf-8")
+
+    @property
+    def prepend_sys_path(self) -> list[Path]:
+        """Folders put at the front of ``sys.path`` before env.py runs (relative to the file)."""
+        value = self.options.get("prepend_sys_path")
+        if not value:
+            return []
+        parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(os.pathsep)
+        return [self.resolve(p.strip()) for p in parts if p.strip()]
+
+    def apply_prepend_sys_path(self) -> None:
+        """Put :attr:`prepend_sys_path` at the front of ``sys.path`` (once each, in order)."""
+        for path in reversed(self.prepend_sys_path):
+            text = str(path)
+            if text in sys.path:
+                sys.path.remove(text)
+            sys.path.insert(0, text)
+
+    @property
     def allow_generic_dialect(self) -> bool:
         return bool(self.options.get("allow_generic_dialect", False))
 
@@ -207,17 +339,27 @@ class Config:
         if name == "sqlalchemy.url":
             return self.url if self.url is not None else default
         value = self.options.get(name)
-        return default if value is None else str(value)
+        if value is None:
+            extra = self.options.get("env")
+            if isinstance(extra, dict):
+                value = extra.get(name)
+        return default if value is None or isinstance(value, (dict, list)) else str(value)
 
     def set_main_option(self, name: str, value: str) -> None:
         self.options["url" if name == "sqlalchemy.url" else name] = value
 
     def get_section(self, name: str, default: dict[str, str] | None = None) -> dict[str, str] | None:
         if name != self.config_ini_section:
-            value = self.options.get(name)
-            return dict(value) if isinstance(value, dict) else default
-        section = {k: str(v) for k, v in self.options.items()
-                   if not k.startswith("_") and not isinstance(v, (dict, list))}
+            sections = self.options.get("sections")
+            value = sections.get(name) if isinstance(sections, dict) else None
+            if value is None:
+                value = self.options.get(name)
+            return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else default
+        extra = self.options.get("env")
+        section = {k: str(v) for k, v in (extra.items() if isinstance(extra, dict) else ())
+                   if not isinstance(v, (dict, list))}
+        section.update({k: str(v) for k, v in self.options.items()
+                        if not k.startswith("_") and not isinstance(v, (dict, list))})
         if self.url:
             section["sqlalchemy.url"] = self.url
         return section

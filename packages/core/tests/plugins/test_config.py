@@ -14,7 +14,8 @@ def test_mig_toml_in_the_current_folder(tmp_path):
     assert config.config_file == tmp_path / "mig.toml"
     assert config.script_location == tmp_path / "migrations"
     assert config.version_locations == [tmp_path / "migrations" / "versions"]
-    assert config.url == "sqlite:///x.db"
+    # relative SQLite paths are relative to the file (CLI-CONTRACT), not to the current folder
+    assert config.url == f"sqlite:///{(tmp_path / 'x.db').as_posix()}"
     assert config.version_table == "mig_version"
 
 

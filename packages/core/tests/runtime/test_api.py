@@ -181,6 +181,7 @@ def test_stamp_and_current(project):
 
 def test_current_does_not_create_the_version_table(project):
     project.write("a1", None)
+    assert project.inspect().tables == []  # the (empty) database file exists: current reads it
     assert command.current(project.config).rows == ()
     assert project.inspect().tables == []
 

@@ -22,10 +22,19 @@ tag_option = click.option("--tag", help="An arbitrary string for env.py (context
 def _prepare(state: CliState, sql: bool) -> Any:
     config = state.config(cmd_opts=click.get_current_context().params)
     if sql:
-        config.output_buffer = sys.stdout
+        config.output_buffer = _sql_output(config)
     else:
         state.show_progress()
     return config
+
+
+def _sql_output(config: Any) -> Any:
+    """stdout for ``--sql``, in the configuration's ``output_encoding`` when it sets one."""
+    out = sys.stdout
+    if config.get("output_encoding") and hasattr(out, "reconfigure"):
+        out.flush()
+        out.reconfigure(encoding=config.output_encoding)
+    return out
 
 
 @click.command(context_settings=RELATIVE)
@@ -65,11 +74,7 @@ def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | Non
     """Set the version table to REVISIONS without running any migration."""
     from mig import command
 
-    config = state.config(cmd_opts=click.get_current_context().params)
-    if sql:
-        config.output_buffer = sys.stdout
-    else:
-        state.show_progress()
+    config = _prepare(state, sql)
     command.stamp(config, list(revisions), sql=sql, tag=tag, purge=purge)
 
 

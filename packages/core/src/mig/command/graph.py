@@ -70,10 +70,22 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> 
 
     from mig.runtime.environment import run_env
 
+    config.apply_prepend_sys_path()
     run_env(config, plan, script=sd, create_version_table=False)
     operations = [op for result in found if result for op in result]
     rendered = plugins.render_operations(operations, config)
     return dict(rendered or {})
+
+
+def _run_environment(config: Config, sd: ScriptDirectory, sql: bool) -> None:
+    """``revision_environment = true``: run env.py for ``mig revision`` (it runs no migration)."""
+    from mig.runtime.environment import run_env
+
+    def plan(heads: Sequence[str], ctx: Any) -> list[Any]:
+        return []
+
+    config.apply_prepend_sys_path()
+    run_env(config, plan, script=sd, as_sql=sql, create_version_table=False)
 
 
 def revision(config: Config, message: str | None = None, autogenerate: bool = False,
@@ -92,6 +104,8 @@ def revision(config: Config, message: str | None = None, autogenerate: bool = Fa
     template_args: dict[str, Any] = {}
     if autogenerate:
         template_args = _autogen_args(config, sd, sql, head)
+    elif config.revision_environment:
+        _run_environment(config, sd, sql)
     script = sd.generate_revision(
         message, head=head, splice=splice, branch_labels=branch_label,
         version_path=version_path, rev_id=rev_id, depends_on=depends_on,

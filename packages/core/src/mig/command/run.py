@@ -35,7 +35,21 @@ def _start(script: Any, start: str) -> tuple[str, ...]:
 def _run(config: Config, script: Any, plan: Any, **kw: Any) -> Any:
     from mig.runtime.environment import run_env
 
+    config.apply_prepend_sys_path()
     return run_env(config, plan, script=script, **kw)
+
+
+def _require_database(config: Config, command: str) -> None:
+    """Refuse a read-only command on a SQLite file that does not exist (connecting would create it)."""
+    from mig.config import sqlite_file
+
+    path = sqlite_file(config.url)
+    if path is None or path.exists():
+        return
+    raise CommandError(
+        f"the database does not exist: there is no SQLite file {path}; {command} only reads the "
+        f"database and does not create it. Check the url in the configuration (relative paths are "
+        f"relative to the configuration file), or run `mig upgrade head` to create it")
 
 
 def _split_range(script: Any, revision: str, sql: bool) -> tuple[str | None, tuple[str, ...], str]:
@@ -110,6 +124,7 @@ class Current:
 
 def current(config: Config, verbose: bool = False) -> Current:
     """The revisions in the version table, and (as Alembic shows) the ones they depend on."""
+    _require_database(config, "mig current")
     script = _directory(config)
     found: list[tuple[str, ...]] = []
 
@@ -147,6 +162,7 @@ def check(config: Config) -> Any:
     from mig import plugins
     from mig.autogen_seam import require_autogenerate
 
+    _require_database(config, "mig check")
     require_autogenerate("mig check")
     script = _directory(config)
     result: list[Any] = []
