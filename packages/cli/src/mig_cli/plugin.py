@@ -31,6 +31,7 @@ BUILTIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("branches", f"{_C}.graph:branches", "Show the branch points of the revision graph."),
     ("show", f"{_C}.graph:show", "Show one revision in full."),
     ("edit", f"{_C}.graph:edit", "Open a revision script in $EDITOR."),
+    ("adopt", f"{_C}.adopt:adopt", "Turn an Alembic project into a mig project (mig.toml, imports)."),
     ("plugins", f"{_C}.setup:plugins", "List the loaded plugins, their distributions and status."),
 )
 

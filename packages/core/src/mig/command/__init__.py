@@ -20,6 +20,8 @@ _WHERE = {
     "ensure_version": "run", "check": "run",
     # environment set-up
     "init": "setup", "list_templates": "setup",
+    # turning an Alembic project into a mig project
+    "plan_adopt": "adopt", "apply_adopt": "adopt",
 }
 
 __all__ = sorted(_WHERE)
