@@ -65,6 +65,8 @@ class VersionTable:
             "insert": insert(self.table).values(version_num=bindparam("new")),
         }
         self._exists: bool | None = None
+        self._templates: dict[str, str] = {}
+        self._render_value: Any = None
 
     @property
     def qualified_name(self) -> str:
@@ -127,13 +129,34 @@ class VersionTable:
         if what is not None:
             self._check(result, what)
 
-    def _literal(self, kind: str, values: dict[str, str]) -> Any:
-        table, col = self.table, self.table.c.version_num
-        if kind == "update":
-            return update(table).values(version_num=values["new"]).where(col == values["old"])
-        if kind == "delete":
-            return delete(table).where(col == values["old"])
-        return insert(table).values(version_num=values["new"])
+    def _literal(self, kind: str, values: dict[str, str]) -> str:
+        """The ``kind`` statement with ``values`` written inline, for offline output.
+
+        SQLAlchemy renders the statement once per run, with a placeholder
+        value for each parameter, and each value with the column type's own
+        literal processor; a step puts its values in the placeholders'
+        places instead of compiling the statement again.
+        """
+        template = self._templates.get(kind)
+        impl = self.impl
+        if template is None:
+            table, col = self.table, self.table.c.version_num
+            stmt: Any
+            if kind == "update":
+                stmt = update(table).values(version_num=f"{_PLACEHOLDER}new").where(col == f"{_PLACEHOLDER}old")
+            elif kind == "delete":
+                stmt = delete(table).where(col == f"{_PLACEHOLDER}old")
+            else:
+                stmt = insert(table).values(version_num=f"{_PLACEHOLDER}new")
+            template = self._templates[kind] = impl.render(stmt)
+        literal = self._render_value
+        if literal is None:
+            literal = self._render_value = (self.table.c.version_num.type.literal_processor(impl.dialect)
+                                            or (lambda v: f"'{v}'"))
+        sql = template
+        for name, value in values.items():
+            sql = sql.replace(f"'{_PLACEHOLDER}{name}'", literal(value))
+        return sql
 
     def delete_all(self) -> None:
         self.impl.execute(delete(self.table))
@@ -146,5 +169,8 @@ class VersionTable:
                 f"({rowcount} rows matched); check `mig current` and stamp the right revision"
             )
 
+
+#: Stands for a value in the statements rendered once per run (see ``VersionTable._literal``).
+_PLACEHOLDER = "__mig_value__"
 
 __all__ = ["VERSION_NUM_LENGTH", "VersionTable", "version_table"]
