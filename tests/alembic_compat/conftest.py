@@ -148,6 +148,10 @@ class Tool:
         fn(self._config(out), revision_range, sql=True)
         return out.getvalue()
 
+    def statements(self, revision_range: str, *, downgrade: bool = False) -> list[str]:
+        """The statements of the ``--sql`` output (see :func:`statements`)."""
+        return statements(self.sql(revision_range, downgrade=downgrade))
+
     def engine(self) -> sa.Engine:
         return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
 
@@ -252,3 +256,16 @@ def offline_pair(tmp_path: Path) -> Callable[[str], SideBySide]:
     def make(url: str) -> SideBySide:
         return SideBySide(tmp_path, url, url)
     return make
+
+
+def statements(sql: str) -> list[str]:
+    """The statements of ``--sql`` output without the version table's, the step comments and
+    ``BEGIN``/``COMMIT``; trailing blanks at line ends removed (Alembic leaves them in DDL)."""
+    found = []
+    for chunk in sql.split(";\n"):
+        text = "\n".join(line.rstrip() for line in chunk.strip().splitlines()
+                         if not line.startswith("-- ")).strip()
+        if not text or text in ("BEGIN", "COMMIT") or "alembic_version" in text or "mig_version" in text:
+            continue
+        found.append(text)
+    return found

@@ -174,10 +174,66 @@ def test_stamp_offline(project):
 
 
 def test_reading_the_database_offline_is_an_offline_error(project):
-    project.write("a1", None, "op.get_bind()")
+    project.write("a1", None, 'op.get_bind().execute(sa.text("SELECT 1"))')
     with pytest.raises(MigrationFailedError, match=r"upgrade a1 \(a1_step.py\) failed: .*--sql mode") as info:
         command.upgrade(project.config, "head", sql=True)
     assert isinstance(info.value.__cause__, OfflineError)
+
+
+def test_get_bind_offline_answers_the_dialect(project):
+    # Alembic scripts branch on the bind's dialect; offline that must answer as online.
+    project.write("a1", None, """
+        bind = op.get_bind()
+        assert bind is op.get_bind()
+        op.execute(f"SELECT '{bind.dialect.name}' AS dialect")
+        op.execute(f"SELECT '{bind.engine.name}' AS engine_name")
+        op.execute(f"SELECT '{bind.engine.dialect.name}' AS engine_dialect")
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute("SELECT 'never'")
+    """)
+    command.upgrade(project.config, "a1", sql=True)
+    out = project.sql_output()
+    assert ("SELECT 'sqlite' AS dialect;\n\nSELECT 'sqlite' AS engine_name;\n\n"
+            "SELECT 'sqlite' AS engine_dialect;\n\nINSERT INTO mig_version") in out
+    assert "never" not in out
+
+
+@pytest.mark.parametrize("reading, what", [
+    ('op.get_bind().execute(sa.text("SELECT 1"))', "execute()"),
+    ('op.get_bind().exec_driver_sql("SELECT 1")', "exec_driver_sql()"),
+    ('op.get_bind().scalar(sa.text("SELECT 1"))', "scalar()"),
+    ("op.get_bind().connect()", "connect()"),
+    ("op.get_bind().engine.connect()", "connect()"),
+    ("sa.inspect(op.get_bind()).get_table_names()", "connect()"),
+    ('sa.Table("t", sa.MetaData(), sa.Column("x", sa.Integer)).create(op.get_bind(), checkfirst=True)',
+     "begin()"),
+])
+def test_reading_through_get_bind_offline_names_the_step(project, reading, what):
+    project.write("a1", None, "pass")
+    project.write("b2", "a1", f"""
+        op.execute("SELECT 1")
+        {reading}
+    """)
+    with pytest.raises(MigrationFailedError) as info:
+        command.upgrade(project.config, "a1:b2", sql=True)
+    cause = info.value.__cause__
+    assert isinstance(cause, OfflineError)
+    assert str(cause) == (
+        f"op.get_bind().{what} in upgrade b2 (b2_step.py) would read the database, which --sql mode "
+        f"cannot do; offline op.get_bind() answers only .dialect and .engine.name: branch on "
+        f"context.is_offline_mode(), or run online")
+    assert str(info.value).startswith("upgrade b2 (b2_step.py) failed: op.get_bind().")
+
+
+def test_get_bind_online_is_the_connection(project):
+    project.write("a1", None, """
+        import sqlalchemy.engine
+        assert isinstance(op.get_bind(), sqlalchemy.engine.Connection)
+        op.execute("CREATE TABLE t (x INTEGER)")
+        op.get_bind().execute(sa.text("INSERT INTO t VALUES (7)"))
+    """)
+    command.upgrade(project.config, "head")
+    assert project.rows("SELECT x FROM t") == [(7,)]
 
 
 def test_is_offline_mode_in_a_script(project):

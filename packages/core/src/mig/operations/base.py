@@ -16,7 +16,7 @@ from mig import ops as _ops
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
     from mig.operations.batch import BatchOperations
     from mig.runtime.migration import MigrationContext
@@ -34,6 +34,7 @@ class Operations:
     def __init__(self, migration_context: MigrationContext) -> None:
         self.migration_context = migration_context
         self.impl = migration_context.impl
+        self._offline_bind: Any = None
 
     # -- running ------------------------------------------------------------------------
 
@@ -60,9 +61,18 @@ class Operations:
     def get_context(self) -> MigrationContext:
         return self.migration_context
 
-    def get_bind(self) -> Connection:
-        """The live connection; offline this is an :class:`mig.errors.OfflineError`."""
-        return self.impl.require_connection("op.get_bind()")
+    def get_bind(self) -> Connection | Engine:
+        """The live connection; offline an engine stand-in whose ``.dialect`` and ``.engine.name``
+        answer and which refuses to read the database (:class:`mig.operations.offline.OfflineBind`)."""
+        impl = self.impl
+        if impl.as_sql:
+            bind = self._offline_bind
+            if bind is None:
+                from mig.operations.offline import OfflineBind
+
+                bind = self._offline_bind = OfflineBind(impl)
+            return bind
+        return impl.require_connection("op.get_bind()")
 
     @staticmethod
     def f(name: str) -> Any:
