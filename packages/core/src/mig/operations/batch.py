@@ -2,11 +2,13 @@
 
 Its methods take the same arguments as :class:`Operations`' without the
 table name; they only collect operations, which run together when the block ends.
+``execute`` is the exception, as in Alembic: it runs at once, in its place
+among the script's statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mig import ops as _ops
@@ -30,6 +32,24 @@ class BatchOperations:
     def invoke(self, operation: _ops.Operation) -> None:
         """Add an operation to the batch (it runs when the block ends)."""
         self.collected.append(operation)
+
+    def execute(self, sqltext: Any, *, execution_options: Mapping[str, Any] | None = None) -> Any:
+        """Run SQL at once, as ``op.execute`` does (not with the batch when the block ends), as in Alembic."""
+        return self.operations.execute(sqltext, execution_options=execution_options)
+
+    @staticmethod
+    def f(name: str) -> Any:
+        """``op.f``: a name already final under the naming convention."""
+        from mig.operations.base import Operations
+
+        return Operations.f(name)
+
+    @staticmethod
+    def inline_literal(value: Any, type_: Any = None) -> Any:
+        """``op.inline_literal``: a value rendered inline in the SQL."""
+        from mig.operations.base import Operations
+
+        return Operations.inline_literal(value, type_)
 
     def get_context(self) -> Any:
         return self.operations.get_context()
