@@ -73,15 +73,14 @@ def savepoint(impl: DialectImpl, name: str = "mig_batch") -> Iterator[None]:
     if impl.as_sql or impl.connection is None:
         yield
         return
-    conn = impl.connection
-    conn.exec_driver_sql(f"SAVEPOINT {name}")
+    impl.execute(f"SAVEPOINT {name}")
     try:
         yield
     except BaseException:
-        conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
-        conn.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+        impl.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        impl.execute(f"RELEASE SAVEPOINT {name}")
         raise
-    conn.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+    impl.execute(f"RELEASE SAVEPOINT {name}")
 
 
 def in_transaction(conn: Connection) -> bool:
@@ -147,14 +146,14 @@ class SqliteCopy:
                         f"migration: in env.py run connection.exec_driver_sql('PRAGMA "
                         f"foreign_keys=OFF') before context.begin_transaction()"
                     )
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                impl.execute("PRAGMA foreign_keys=OFF")
                 switched_off, fk_on = True, False
         try:
             with self._translate_errors(), savepoint(impl):
                 self._statements(fk_on=fk_on, conn=conn)
         finally:
             if switched_off:
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                impl.execute("PRAGMA foreign_keys=ON")
         if switched_off:
             self._check_foreign_keys(conn, self.name)
 
