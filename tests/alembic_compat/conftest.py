@@ -288,3 +288,10 @@ def statements(sql: str) -> list[str]:
             continue
         found.append(text)
     return found
+
+
+@pytest.fixture
+def postgresql_side_by_side(mig_postgresql_url: str, tmp_path: Path) -> Iterator[SideBySide]:
+    """Alembic and mig side by side on PostgreSQL only."""
+    with _two_databases(mig_postgresql_url) as (alembic_url, mig_url):
+        yield SideBySide(tmp_path, alembic_url, mig_url)

@@ -1,4 +1,4 @@
-"""ENUM types on PostgreSQL: created with their tables, dropped with them, and the enum operations."""
+"""ENUM types on PostgreSQL: created with their tables, kept when they are dropped (as Alembic), and the enum operations."""
 
 from __future__ import annotations
 
@@ -10,23 +10,24 @@ from mig import op
 from mig.errors import MigrationFailedError
 
 
-def test_enum_created_with_table_and_dropped_with_it(runner, pg, name) -> None:
+def test_enum_created_with_table_and_kept_when_it_is_dropped(runner, pg, name) -> None:
+    """The usual Alembic downgrade: drop_table, then DROP TYPE; the type is still there for it."""
     t, mood = name("t"), name("mood")
     runner.add(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
                                        sa.Column("m", sa.Enum("sad", "ok", name=mood))),
-               lambda: op.drop_table(t))
+               lambda: (op.drop_table(t), op.execute(f"DROP TYPE {mood}")))
     runner.upgrade()
     assert pg.enum_labels(mood) == ["sad", "ok"]
     pg.execute(f"INSERT INTO {t} (id, m) VALUES (1, 'ok')")
     assert pg.fails(f"INSERT INTO {t} (id, m) VALUES (2, 'angry')")
 
     runner.downgrade("base")
-    assert pg.enum_labels(mood) is None
+    assert pg.enum_labels(mood) is None and not pg.inspect().has_table(t)
     runner.upgrade()  # and again: the type is created afresh
     assert pg.enum_labels(mood) == ["sad", "ok"]
 
 
-def test_shared_enum_dropped_with_the_last_table_using_it(runner, pg, name) -> None:
+def test_drop_table_and_drop_column_leave_the_enum_type(runner, pg, name) -> None:
     a, b, color = name("a"), name("b"), name("color")
     enum = sa.Enum("red", "green", name=color)
 
@@ -36,19 +37,24 @@ def test_shared_enum_dropped_with_the_last_table_using_it(runner, pg, name) -> N
 
     runner.run(upgrade)
     runner.run(lambda: op.drop_table(a))
-    assert pg.enum_labels(color) == ["red", "green"]  # b still uses it
+    assert pg.enum_labels(color) == ["red", "green"]
     runner.run(lambda: op.drop_column(b, "c"))
+    assert [c["name"] for c in pg.inspect().get_columns(b)] == ["id"]
+    assert pg.enum_labels(color) == ["red", "green"]  # nothing uses it; still only the script drops it
+    runner.run(lambda: op.drop_enum_type(color))
     assert pg.enum_labels(color) is None
 
 
-def test_keep_enum_types_on_drop(runner, pg, name) -> None:
-    t, kind = name("t"), name("kind")
-    runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
+def test_existing_enum_is_reused_by_a_later_create_table(runner, pg, name) -> None:
+    a, b, kind = name("a"), name("b"), name("kind")
+    runner.run(lambda: op.create_table(a, sa.Column("id", sa.Integer, primary_key=True),
                                        sa.Column("k", sa.Enum("x", "y", name=kind))))
-    runner.run(lambda: op.drop_table(t, postgresql_keep_enum_types=True))
+    runner.run(lambda: op.drop_table(a))
+    # the type outlived its table; a new table using it reuses it (SQLAlchemy's checkfirst)
+    runner.run(lambda: op.create_table(b, sa.Column("id", sa.Integer, primary_key=True),
+                                       sa.Column("k", sa.Enum("x", "y", name=kind))))
     assert pg.enum_labels(kind) == ["x", "y"]
-    runner.run(lambda: op.drop_enum_type(kind))
-    assert pg.enum_labels(kind) is None
+    assert pg.columns(b)["k"]["type"].name == kind
 
 
 def test_existing_enum_is_reused_and_create_type_false_respected(runner, pg, name) -> None:
@@ -75,6 +81,8 @@ def test_enum_in_a_schema_and_add_column(runner, pg, name) -> None:
         assert pg.enum_labels(level, schema) == ["lo", "hi"]
         pg.execute(f"INSERT INTO {schema}.{t} (id, lvl) VALUES (1, 'hi')")
         runner.run(lambda: op.drop_table(t, schema=schema))
+        assert pg.enum_labels(level, schema) == ["lo", "hi"]
+        runner.run(lambda: op.drop_enum_type(level, schema=schema))
         assert pg.enum_labels(level, schema) is None
     finally:
         pg.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -171,14 +179,14 @@ def test_alembic_style_enum_create_before_table(runner, pg, name) -> None:
     assert pg.enum_labels(mood) == ["a", "b"]
 
 
-def test_array_of_enum_creates_and_drops_the_type(runner, pg, name) -> None:
+def test_array_of_enum_creates_the_type_and_drop_table_keeps_it(runner, pg, name) -> None:
     t, tag = name("t"), name("tag")
     runner.run(lambda: op.create_table(t, sa.Column("id", sa.Integer, primary_key=True),
                                        sa.Column("tags", postgresql.ARRAY(sa.Enum("a", "b", name=tag)))))
     assert pg.enum_labels(tag) == ["a", "b"]
     pg.execute(f"INSERT INTO {t} (id, tags) VALUES (1, ARRAY['a', 'b']::{tag}[])")
     runner.run(lambda: op.drop_table(t))
-    assert pg.enum_labels(tag) is None
+    assert pg.enum_labels(tag) == ["a", "b"]
 
 
 AWKWARD = ["a:b", "50%", "it's", "$x$", "::int"]

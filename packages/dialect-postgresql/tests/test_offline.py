@@ -119,18 +119,20 @@ def test_downgrade_sql_exact(tmp_path) -> None:
     assert _project(tmp_path).sql("0001:base", downgrade=True) == DOWNGRADE
 
 
-def test_offline_drop_table_drops_enums_named_by_existing_columns(tmp_path) -> None:
+def test_offline_drop_table_drops_only_the_table(tmp_path) -> None:
     from mig.ops import DropTableOp
 
     def upgrade():
         op.invoke(DropTableOp("account", existing_columns=(
             sa.Column("id", sa.Integer), sa.Column("m", sa.Enum("a", name="mood")),
             sa.Column("k", postgresql.ENUM("x", name="kind", schema="s")))))
+        op.drop_table("other")
 
     runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
     runner.add(upgrade)
     sql = runner.sql("base:head")
-    assert "DROP TABLE account;\n\nDROP TYPE mood;\n\nDROP TYPE s.kind;\n\n" in sql
+    assert "DROP TABLE account;\n\nDROP TABLE other;\n\nINSERT INTO v" in sql
+    assert "DROP TYPE" not in sql
 
 
 def test_offline_enum_created_once_for_two_tables(tmp_path) -> None:
@@ -145,7 +147,7 @@ def test_offline_enum_created_once_for_two_tables(tmp_path) -> None:
     assert runner.sql("base:head").count("CREATE TYPE shared AS ENUM ('a', 'b');") == 1
 
 
-def test_offline_drop_column_drops_enum_of_existing_column(tmp_path) -> None:
+def test_offline_drop_column_drops_only_the_column(tmp_path) -> None:
     from mig.ops import DropColumnOp
 
     def upgrade():
@@ -153,7 +155,23 @@ def test_offline_drop_column_drops_enum_of_existing_column(tmp_path) -> None:
 
     runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
     runner.add(upgrade)
-    assert "ALTER TABLE account DROP COLUMN m;\n\nDROP TYPE mood;\n\n" in runner.sql("base:head")
+    sql = runner.sql("base:head")
+    assert "ALTER TABLE account DROP COLUMN m;\n\nINSERT INTO v" in sql
+    assert "DROP TYPE" not in sql
+
+
+def test_offline_type_dropped_and_created_again_in_one_run(tmp_path) -> None:
+    def upgrade():
+        op.create_table("one", sa.Column("e", sa.Enum("a", name="e")))
+        op.drop_table("one")
+        op.drop_enum_type("e")
+        op.create_table("two", sa.Column("e", sa.Enum("a", name="e")))
+
+    runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
+    runner.add(upgrade)
+    sql = runner.sql("base:head")
+    assert sql.count("CREATE TYPE e AS ENUM ('a');") == 2
+    assert sql.index("DROP TYPE e;") < sql.index("CREATE TABLE two")
 
 
 def test_offline_script_runs_on_the_server_like_psql(tmp_path, mig_postgresql_engine, pg, name) -> None:

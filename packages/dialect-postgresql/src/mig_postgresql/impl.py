@@ -2,15 +2,12 @@
 
 What it adds to the generic implementation:
 
-* **Enum types** follow the tables that use them: ``create_table`` and
-  ``add_column`` create the named native enum types of their columns first
-  (online only when missing; offline once per run; never for
-  ``postgresql.ENUM(..., create_type=False)``), and ``drop_table`` /
-  ``drop_column`` drop the enum types the dropped columns used once nothing
-  else uses them (online, read from the catalog; offline from
-  ``existing_columns``/``existing_column`` when given). Pass
-  ``postgresql_keep_enum_types=True`` to ``op.drop_table``/``op.drop_column``
-  to keep them.
+* **Enum types**: ``create_table`` and ``add_column`` create the named
+  native enum types of their columns first (online only when missing;
+  offline once per run; never for ``postgresql.ENUM(..., create_type=False)``).
+  ``drop_table`` and ``drop_column`` drop only the table or column, as
+  Alembic's do: a downgrade drops the type itself
+  (``op.execute("DROP TYPE mood")`` or ``op.drop_enum_type("mood")``).
 * **Sequences** a column names (``sa.Column("id", sa.Integer, sa.Sequence("s"))``)
   are created with the table or column (``CREATE SEQUENCE IF NOT EXISTS``).
 * **Identity columns**: ``alter_column(server_default=sa.Identity(...))`` adds
@@ -49,13 +46,8 @@ if TYPE_CHECKING:
         AlterColumnOp,
         CreateIndexOp,
         CreateTableOp,
-        DropColumnOp,
         DropIndexOp,
-        DropTableOp,
     )
-
-#: Keyword of ``op.drop_table``/``op.drop_column`` that keeps the enum types of the dropped columns.
-KEEP_ENUMS = "postgresql_keep_enum_types"
 
 #: SQLSTATE of "column cannot be cast automatically to type ...".
 _DATATYPE_MISMATCH = "42804"
@@ -162,7 +154,8 @@ class PostgresqlImpl(DialectImpl):
     def forget_enum_type(self, name: str, schema: str | None) -> None:
         """Note that this run dropped enum type ``schema.name``.
 
-        **Called by:** ``op.drop_enum_type`` and the drops that take the last use of a type.
+        **Called by:** ``op.drop_enum_type``, so that a later ``create_table`` of the
+        run creates the type again (offline, where the catalog cannot be asked).
 
         :param name: the type's name.
         :param schema: its schema (``None``: the default).
@@ -170,19 +163,6 @@ class PostgresqlImpl(DialectImpl):
         **Return:** ``None``.
         """
         self._enum_types[(schema, name)] = False
-
-    @override_point
-    def enum_type_dropped(self, name: str, schema: str | None) -> bool:
-        """Whether this run already dropped enum type ``schema.name``.
-
-        **Called by:** ``op.drop_enum_type(if_exists=...)``.
-
-        :param name: the type's name.
-        :param schema: its schema (``None``: the default).
-
-        **Return:** ``True`` when it was dropped earlier in the run.
-        """
-        return self._enum_types.get((schema, name)) is False
 
     def _ensure_enum(self, enum: Any) -> None:
         from sqlalchemy.dialects.postgresql import CreateEnumType
@@ -198,80 +178,29 @@ class PostgresqlImpl(DialectImpl):
         super().execute(CreateEnumType(enum))
         self._enum_types[key] = True
 
-    # -- tables and columns ------------------------------------------------------------------
+    # -- SQLAlchemy's DDL events ------------------------------------------------------
 
-    def drop_table(self, op: DropTableOp) -> None:
-        kw = dict(op.kw)
-        keep = bool(kw.pop(KEEP_ENUMS, False))
-        if keep or kw != dict(op.kw):
-            op = dataclasses.replace(op, kw=kw)
-        used = [] if keep else self._enums_used(op.table_name, op.schema, None, op.existing_columns)
-        super().drop_table(op)
-        self._drop_unused_enums(used)
+    def table_ddl_event(self, event: str, table: Table) -> None:
+        """As the generic impl, except that online ``before_create`` passes ``checkfirst=True``:
+        SQLAlchemy's listener for a native enum column then creates the type only if it is missing
+        (``create_table`` made sure of it just before), and offline :meth:`ddl_event_statement`
+        leaves out the types the run created already."""
+        if event == "before_create" and not self.as_sql:
+            table.dispatch.before_create(table, self.ddl_event_connection(), checkfirst=True)
+            return
+        super().table_ddl_event(event, table)
 
-    def drop_column(self, op: DropColumnOp) -> None:
-        kw = dict(op.kw)
-        keep = bool(kw.pop(KEEP_ENUMS, False))
-        if keep or kw != dict(op.kw):
-            op = dataclasses.replace(op, kw=kw)
-        existing = (op.existing_column,) if op.existing_column is not None else None
-        used = [] if keep else self._enums_used(op.table_name, op.schema, op.column_name, existing)
-        super().drop_column(op)
-        self._drop_unused_enums(used)
+    def ddl_event_statement(self, construct: Any) -> None:
+        """Offline, an enum type's ``CREATE TYPE`` from SQLAlchemy's listener is written once per run."""
+        from sqlalchemy.dialects.postgresql import CreateEnumType
 
-    def _enums_used(self, table: str, schema: str | None, column: str | None,
-                    existing: Iterable[Any] | None) -> list[tuple[str | None, str, bool]]:
-        """Enum types the table's (or one column's) columns use: ``(schema, name, read_from_db)``."""
-        if self.as_sql or self.connection is None:
-            found: list[tuple[str | None, str, bool]] = []
-            from sqlalchemy import Column as SAColumn
-
-            for item in existing or ():
-                if isinstance(item, SAColumn) and (column is None or item.name == column):
-                    enum = _native_enum(item.type, self.dialect)
-                    if enum is not None:
-                        found.append((enum.schema, enum.name, False))
-            return found
-        import sqlalchemy as sa
-
-        sql = (
-            "SELECT DISTINCT n.nspname, t.typname, pg_type_is_visible(t.oid) AS visible "
-            "FROM pg_attribute a JOIN pg_type t ON a.atttypid IN (t.oid, t.typarray) "
-            "JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE a.attrelid = to_regclass(:rel) AND a.attnum > 0 AND NOT a.attisdropped "
-            "AND t.typtype = 'e'" + (" AND a.attname = :col" if column is not None else "")
-        )
-        from mig.ddl.constructs import quoted_name
-
-        params: dict[str, Any] = {"rel": quoted_name(self.dialect.identifier_preparer, table, schema)}
-        if column is not None:
-            params["col"] = column
-        rows = self.connection.execute(sa.text(sql), params).all()
-        return [(None if visible else nspname, typname, True) for nspname, typname, visible in rows]
-
-    def _drop_unused_enums(self, types: list[tuple[str | None, str, bool]]) -> None:
-        from sqlalchemy.dialects.postgresql import ENUM, DropEnumType
-
-        for schema, name, from_db in types:
-            if from_db and self._enum_in_use(name, schema):
-                continue
-            if not from_db and self.as_sql and self._enum_types.get((schema, name)) is False:
-                continue
-            super().execute(DropEnumType(ENUM(name=name, schema=schema, create_type=False)))
-            self._enum_types[(schema, name)] = False
-
-    def _enum_in_use(self, name: str, schema: str | None) -> bool:
-        import sqlalchemy as sa
-
-        assert self.connection is not None
-        sql = (
-            "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "JOIN pg_depend d ON d.refobjid IN (t.oid, t.typarray) AND d.deptype = 'n' "
-            "WHERE t.typname = :name AND "
-            + ("n.nspname = :schema" if schema else "pg_type_is_visible(t.oid)") + " LIMIT 1"
-        )
-        params = {"name": name, "schema": schema} if schema else {"name": name}
-        return self.connection.execute(sa.text(sql), params).first() is not None
+        if isinstance(construct, CreateEnumType):
+            enum = construct.element
+            key = (enum.schema, enum.name)
+            if self._enum_types.get(key):
+                return
+            self._enum_types[key] = True
+        super().ddl_event_statement(construct)
 
     def alter_column(self, op: AlterColumnOp) -> None:
         """Identity changes first, a new enum type before the type change, then the generic statements."""

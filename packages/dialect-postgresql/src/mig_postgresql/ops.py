@@ -247,10 +247,6 @@ def run_create_enum_type(impl: DialectImpl, op: CreateEnumTypeOp) -> None:
 
 
 def run_drop_enum_type(impl: DialectImpl, op: DropEnumTypeOp) -> None:
-    dropped = getattr(impl, "enum_type_dropped", None)
-    if dropped is not None and dropped(op.type_name, op.schema):
-        # drop_table/drop_column of this run already dropped it with the last column using it
-        return
     exists = "IF EXISTS " if op.if_exists else ""
     cascade = " CASCADE" if op.cascade else ""
     impl.execute(sql_text(f"DROP TYPE {exists}{_type_name(impl, op.type_name, op.schema)}{cascade}"))

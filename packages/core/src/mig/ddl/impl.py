@@ -433,7 +433,9 @@ class DialectImpl:
         tbl = table(op.table_name, *op.columns, schema=op.schema, metadata=self.new_metadata(),
                     **dict(op.kw))
         _stub_referenced_tables(tbl)
+        self.table_ddl_event("before_create", tbl)
         self.execute(CreateTable(tbl, if_not_exists=bool(op.if_not_exists)))
+        self.table_ddl_event("after_create", tbl)
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             self.execute(CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
         dialect = self.dialect
@@ -459,8 +461,71 @@ class DialectImpl:
 
         from mig.ddl.schemaobj import table
 
-        self.execute(DropTable(table(op.table_name, schema=op.schema, **dict(op.kw)),
-                               if_exists=bool(op.if_exists)))
+        tbl = table(op.table_name, schema=op.schema, **dict(op.kw))
+        self.table_ddl_event("before_drop", tbl)
+        self.execute(DropTable(tbl, if_exists=bool(op.if_exists)))
+        self.table_ddl_event("after_drop", tbl)
+
+    @override_point
+    def table_ddl_event(self, event: str, table: Table) -> None:
+        """Fire one of SQLAlchemy's DDL events for a table an operation creates or drops, as Alembic does.
+
+        **Called by:** :meth:`create_table` (``before_create`` right before
+        ``CREATE TABLE``, ``after_create`` right after it, before the
+        table's indexes and comments) and :meth:`drop_table`
+        (``before_drop``, ``after_drop``). The listeners are those on the
+        ``Table`` (``listeners=`` of ``op.create_table``, those a column's
+        type sets up, such as SQLAlchemy's ``CREATE TYPE`` for a PostgreSQL
+        enum) and those on ``sqlalchemy.Table`` itself. They receive the
+        table, a connection and ``checkfirst=False``. Online the connection
+        is the run's: what a listener executes runs on it, in the run's
+        transaction. Offline it is SQLAlchemy's ``MockConnection``, whose
+        statements go to :meth:`ddl_event_statement` and so are written in
+        their place in the output.
+
+        :param event: ``"before_create"``, ``"after_create"``,
+            ``"before_drop"`` or ``"after_drop"``.
+        :param table: the ``Table`` being created (with its columns) or
+            dropped (a ``Table`` of the name only, as in Alembic).
+
+        **Return:** ``None``.
+        """
+        getattr(table.dispatch, event)(table, self.ddl_event_connection(), checkfirst=False)
+
+    @override_point
+    def ddl_event_connection(self) -> Any:
+        """The connection DDL event listeners receive.
+
+        **Called by:** :meth:`table_ddl_event`.
+
+        **Return:** online the run's ``Connection``; offline a
+        ``sqlalchemy.engine.mock.MockConnection`` on this dialect whose
+        ``execute(statement)`` calls :meth:`ddl_event_statement`.
+        """
+        if not self.as_sql:
+            return self.require_connection("a DDL event listener")
+        from sqlalchemy.engine.mock import MockConnection
+
+        def executor(construct: Any, *multiparams: Any, **params: Any) -> Any:
+            return self.ddl_event_statement(construct)
+
+        return MockConnection(self.dialect, executor)
+
+    @override_point
+    def ddl_event_statement(self, construct: Any) -> None:
+        """A statement a DDL event listener executed offline.
+
+        **Called by:** the offline connection of :meth:`ddl_event_connection`,
+        for each statement a listener executes on it (``connection.execute(DDL(...))``,
+        ``Enum.create(connection)``).
+
+        :param construct: the statement (a SQLAlchemy construct).
+
+        **Return:** ``None``; the default writes it (:meth:`execute`).
+        PostgreSQL leaves out the ``CREATE TYPE`` of an enum type the run
+        created already.
+        """
+        self.execute(construct)
 
     @override_point
     def rename_table(self, op: RenameTableOp) -> None:
