@@ -87,9 +87,11 @@ def mig_register_batch_strategies() -> Iterable[BatchStrategySpec]:
 
     **Called by:** the plugin facade, the first time a batch block is run.
 
-    **Return:** an iterable of :class:`mig.specs.BatchStrategySpec`; a name
-    already registered by another plugin is an error naming both
-    distributions. ``None`` (or an empty iterable) declares nothing.
+    **Return:** an iterable of :class:`mig.specs.BatchStrategySpec`, each
+    naming a subclass of :class:`mig.ddl.batch.BatchStrategy` (the
+    strategy's contract; see ``docs/dialects.md``); a name already
+    registered by another plugin is an error naming both distributions.
+    ``None`` (or an empty iterable) declares nothing.
     """
     raise NotImplementedError
 
