@@ -295,3 +295,12 @@ def postgresql_side_by_side(mig_postgresql_url: str, tmp_path: Path) -> Iterator
     """Alembic and mig side by side on PostgreSQL only."""
     with _two_databases(mig_postgresql_url) as (alembic_url, mig_url):
         yield SideBySide(tmp_path, alembic_url, mig_url)
+
+
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgresql),
+                        pytest.param("mysql", marks=pytest.mark.mysql)])
+def server_side_by_side(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SideBySide]:
+    """Alembic and mig side by side on PostgreSQL and MariaDB (fresh databases each)."""
+    server = request.getfixturevalue(f"mig_{request.param}_url")
+    with _two_databases(server) as (alembic_url, mig_url):
+        yield SideBySide(tmp_path, alembic_url, mig_url)

@@ -142,6 +142,8 @@ class MySQLImpl(DialectImpl):
         default_change = op.server_default is not False
         if not restate and not new_name and not default_change:
             return
+        if op.server_default is None:
+            self.check_default_removal(op)
         if not restate and (not default_change or self._can_set_default_alone(op.server_default)) \
                 and (new_name is None or self.supports_rename_column()):
             if new_name is not None:

@@ -222,6 +222,9 @@ class PostgresqlImpl(DialectImpl):
             # then set the new default.
             from mig.ddl.constructs import ColumnDefault
 
+            if op.server_default is None:
+                self.check_default_removal(op)
+
             self.execute(ColumnDefault(op.table_name, op.column_name, None, op.schema))
             new_default, op = op.server_default, dataclasses.replace(op, server_default=False)
         try:

@@ -615,6 +615,8 @@ class DialectImpl:
         """
         from mig.ddl import constructs as c
 
+        if op.server_default is None:
+            self.check_default_removal(op)
         existing = {
             "existing_type": op.existing_type,
             "existing_nullable": op.existing_nullable,
@@ -634,6 +636,74 @@ class DialectImpl:
             self.execute(c.ColumnComment(name, op.column_name, op.comment if isinstance(op.comment, str) else None, schema, **existing))
         if op.new_column_name is not None:
             self.execute(c.ColumnName(name, op.column_name, op.new_column_name, schema, **existing))
+
+    @override_point
+    def check_default_removal(self, op: AlterColumnOp) -> None:
+        """Refuse ``alter_column(server_default=None)`` on a computed or identity column.
+
+        ``DROP DEFAULT`` is wrong there: such a column has no default, and
+        the database refuses the statement or (where the column is restated
+        whole) the column would silently lose what it is. What the column
+        is comes from ``existing_server_default`` (an ``sa.Computed`` or
+        ``sa.Identity``) or, online when that is not given, from the
+        database (SQLAlchemy's ``Inspector``). Offline without
+        ``existing_server_default`` nothing can be known, and ``DROP
+        DEFAULT`` is written as asked.
+
+        **Called by:** :meth:`alter_column` (and dialects' own
+        ``alter_column``) before they write a ``DROP DEFAULT``. A dialect
+        that removes identity itself (PostgreSQL: ``DROP IDENTITY`` for
+        ``existing_server_default=sa.Identity()``) does so before calling it.
+
+        :param op: the :class:`mig.ops.AlterColumnOp`, with ``server_default=None``.
+
+        **Return:** ``None`` when removing the default is sound; otherwise a
+        :class:`mig.errors.OperationError` is raised saying what the column
+        is and what to do instead.
+        """
+        from sqlalchemy import Computed, Identity
+
+        existing = op.existing_server_default
+        source = "existing_server_default"
+        kind: str | None = None
+        if isinstance(existing, Computed):
+            kind = "computed"
+        elif isinstance(existing, Identity):
+            kind = "identity"
+        elif existing is False and not self.as_sql and self.connection is not None:
+            kind, source = self._reflected_generated_kind(op), "the database"
+        if kind is None:
+            return
+        if kind == "computed":
+            what = "a computed column (sa.Computed, GENERATED ALWAYS AS ...)"
+            advice = ("leave server_default out; to change or stop the computation, drop the column "
+                      "and add it again")
+        else:
+            what = "an identity column (sa.Identity, GENERATED ... AS IDENTITY)"
+            advice = ("to drop the identity, give existing_server_default=sa.Identity() with "
+                      "server_default=None" if cap.IDENTITY in self.capabilities
+                      else "leave server_default out")
+        raise OperationError(
+            f"{op.describe()}: server_default=None removes a column default, but the column is "
+            f"{what} (known from {source}), which has no default to drop; {advice}")
+
+    def _reflected_generated_kind(self, op: AlterColumnOp) -> str | None:
+        """``"computed"``, ``"identity"`` or ``None``: what the live column is."""
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import NoSuchTableError
+
+        assert self.connection is not None
+        try:
+            columns = inspect(self.connection).get_columns(op.table_name, schema=op.schema)
+        except NoSuchTableError:
+            return None
+        for column in columns:
+            if column["name"] == op.column_name:
+                if column.get("computed"):
+                    return "computed"
+                if column.get("identity"):
+                    return "identity"
+        return None
 
     @override_point
     def create_index(self, op: CreateIndexOp) -> None:
