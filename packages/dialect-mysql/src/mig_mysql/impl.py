@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mig.ops import (
+        AddColumnOp,
         AlterColumnOp,
         CreateForeignKeyOp,
         CreateIndexOp,
@@ -132,6 +133,19 @@ class MySQLImpl(DialectImpl):
         if default is None or isinstance(default, str):
             return True
         return self.is_mariadb
+
+    # -- add_column ----------------------------------------------------------------------
+
+    def inline_in_add_column(self, op: AddColumnOp, constraint: Any) -> bool:
+        """As the generic impl, except a named check: MySQL's and MariaDB's column definition has no
+        ``CONSTRAINT name CHECK (...)``, so it follows as ``ADD CONSTRAINT name CHECK (...)``."""
+        from sqlalchemy import CheckConstraint
+
+        if isinstance(constraint, CheckConstraint):
+            compiler = self.dialect.ddl_compiler(self.dialect, None)  # type: ignore[arg-type]
+            if str(compiler.process(constraint)).startswith("CONSTRAINT "):
+                return False
+        return super().inline_in_add_column(op, constraint)
 
     # -- alter_column --------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mig.ops import (
+        AddColumnOp,
         AlterColumnOp,
         CreateCheckConstraintOp,
         CreateForeignKeyOp,
@@ -105,6 +106,17 @@ class SqliteImpl(DialectImpl):
     def create_table(self, op: CreateTableOp) -> Any:
         self._check_schema(op.schema, op.table_name)
         return super().create_table(op)
+
+    def add_column(self, op: AddColumnOp) -> None:
+        if op.inline_primary_key:
+            raise NotSupportedError(_batch_hint(op.table_name, "add a PRIMARY KEY column") +
+                                    f", column {op.column.name!r}")
+        super().add_column(op)
+
+    def inline_in_add_column(self, op: AddColumnOp, constraint: Any) -> bool:
+        """Every check and foreign key goes in the ``ADD COLUMN``: SQLite's column definition takes
+        them, and SQLite has no ``ADD CONSTRAINT``."""
+        return True
 
     def drop_column(self, op: DropColumnOp) -> None:
         if self.sqlite_version < DROP_COLUMN_VERSION:

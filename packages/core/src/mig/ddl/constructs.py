@@ -13,6 +13,7 @@ with ``@compiles(Construct, "dialectname")`` (mig's dialect plugins do).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column
@@ -25,7 +26,7 @@ from sqlalchemy.types import TypeEngine
 __all__ = [
     "AddColumn", "AlterColumn", "AlterTable", "ColumnComment", "ColumnDefault", "ColumnName",
     "ColumnNullable", "ColumnType", "DropColumn", "RenameTable", "format_server_default",
-    "format_table_name", "quoted_name",
+    "format_table_name", "inline_constraint", "quoted_name",
 ]
 
 
@@ -48,13 +49,22 @@ class RenameTable(AlterTable):
 
 
 class AddColumn(AlterTable):
-    """``ALTER TABLE t ADD COLUMN <column specification>``."""
+    """``ALTER TABLE t ADD COLUMN <column specification> [PRIMARY KEY] [<constraints>]``.
+
+    ``inline_primary_key`` writes ``PRIMARY KEY``; ``constraints`` are written
+    in the column's definition: a ``CheckConstraint`` as ``[CONSTRAINT name]
+    CHECK (...)``, a ``ForeignKeyConstraint`` as ``[CONSTRAINT name]
+    REFERENCES t (c) [ON DELETE ...]``.
+    """
 
     def __init__(self, table_name: str, column: Column[Any], schema: str | None = None,
-                 if_not_exists: bool = False) -> None:
+                 if_not_exists: bool = False, *, inline_primary_key: bool = False,
+                 constraints: Sequence[Any] = ()) -> None:
         super().__init__(table_name, schema)
         self.column = column
         self.if_not_exists = if_not_exists
+        self.inline_primary_key = inline_primary_key
+        self.constraints = tuple(constraints)
 
 
 class DropColumn(AlterTable):
@@ -193,7 +203,35 @@ def _rename_table(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str
 def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
     spec = compiler.get_column_specification(element.column)
     exists = "IF NOT EXISTS " if element.if_not_exists else ""
+    if element.inline_primary_key:
+        spec += " PRIMARY KEY"
+    for constraint in element.constraints:
+        spec += " " + inline_constraint(compiler, constraint)
     return f"{_alter(compiler, element)} ADD COLUMN {exists}{spec}"
+
+
+def inline_constraint(compiler: DDLCompiler, constraint: Any) -> str:
+    """A constraint as part of a column's definition: ``CHECK (...)`` or ``REFERENCES t (c) ...``,
+    each after ``CONSTRAINT name`` when it has a name."""
+    from sqlalchemy import ForeignKeyConstraint
+
+    if not isinstance(constraint, ForeignKeyConstraint):
+        return str(compiler.process(constraint))
+    preparer = compiler.preparer
+    text = ""
+    if constraint.name is not None:
+        name = preparer.format_constraint(constraint)
+        if name is not None:
+            text = f"CONSTRAINT {name} "
+    elements = list(constraint.elements)
+    remote = elements[0].column.table
+    columns = ", ".join(preparer.quote(element.column.name) for element in elements)
+    text += (f"REFERENCES {compiler.define_constraint_remote_table(constraint, remote, preparer)} "
+             f"({columns})")
+    text += compiler.define_constraint_match(constraint)
+    text += compiler.define_constraint_cascades(constraint)
+    text += compiler.define_constraint_deferrability(constraint)
+    return text
 
 
 @compiles(DropColumn)

@@ -543,7 +543,16 @@ class DialectImpl:
 
     @override_point
     def add_column(self, op: AddColumnOp) -> None:
-        """``ADD COLUMN``, then the column's foreign keys (where the dialect has ``add_constraint``), index and comment.
+        """``ADD COLUMN`` with the column's constraints, then its index and comment.
+
+        The column's own ``CheckConstraint`` objects are written inline
+        (``ADD COLUMN n INTEGER CONSTRAINT ck CHECK (n > 0)``); the checks its
+        type creates (``Boolean(create_constraint=True)``, a non-native
+        ``Enum(create_constraint=True)``), where the database has no native
+        type, and its foreign keys follow as ``ADD CONSTRAINT`` (where the
+        dialect has ``add_constraint``), unless :meth:`inline_in_add_column`
+        puts them in the ``ADD COLUMN`` (``inline_references=True``).
+        ``inline_primary_key=True`` writes ``PRIMARY KEY`` in it, as in Alembic.
 
         **Called by:** :meth:`run`, for ``op.add_column(...)`` in a script or a batch.
 
@@ -551,6 +560,7 @@ class DialectImpl:
 
         **Return:** ``None``.
         """
+        from sqlalchemy import CheckConstraint, ForeignKeyConstraint
         from sqlalchemy.schema import AddConstraint, CreateIndex, SetColumnComment
 
         from mig.ddl.constructs import AddColumn
@@ -559,17 +569,63 @@ class DialectImpl:
         tbl = stub_table(op.table_name, op.schema, self.new_metadata())
         column = own(op.column)
         tbl.append_column(column, replace_existing=True)
+        constraints: list[Any] = [c for c in column.constraints if isinstance(c, CheckConstraint)]
+        if _type_creates_check(column.type, self.dialect):
+            constraints += sorted((c for c in tbl.constraints if isinstance(c, CheckConstraint)),
+                                  key=lambda c: str(c.name or ""))
+        constraints += [fk.constraint for fk in column.foreign_keys
+                        if isinstance(fk.constraint, ForeignKeyConstraint)]
+        inline = [c for c in constraints if self.inline_in_add_column(op, c)]
+        if any(isinstance(c, ForeignKeyConstraint) for c in inline):
+            _stub_referenced_tables(tbl)
         self.execute(AddColumn(op.table_name, column, schema=op.schema,
-                               if_not_exists=bool(op.if_not_exists)))
-        for fk in column.foreign_keys:
-            if fk.constraint is not None and cap.ADD_CONSTRAINT in self.capabilities:
-                self._add_fk_for_column(fk.constraint, AddConstraint)
+                               if_not_exists=bool(op.if_not_exists),
+                               inline_primary_key=bool(op.inline_primary_key), constraints=inline))
+        for constraint in constraints:
+            if any(c is constraint for c in inline) or cap.ADD_CONSTRAINT not in self.capabilities:
+                continue
+            if isinstance(constraint, ForeignKeyConstraint):
+                self._add_fk_for_column(constraint, AddConstraint)
+                continue
+            if not isinstance(constraint.parent, type(tbl)):
+                # a check given on the Column: ADD CONSTRAINT needs it on the table
+                constraint = CheckConstraint(constraint.sqltext, name=constraint.name,
+                                             deferrable=constraint.deferrable,
+                                             initially=constraint.initially)
+                tbl.append_constraint(constraint)
+            self.execute(AddConstraint(constraint))
         for index in sorted(tbl.indexes, key=lambda i: i.name or ""):
             if any(c is column for c in index.columns):
                 self.execute(CreateIndex(index))
         dialect = self.dialect
         if column.comment is not None and dialect.supports_comments and not dialect.inline_comments:
             self.execute(SetColumnComment(column))
+
+    @override_point
+    def inline_in_add_column(self, op: AddColumnOp, constraint: Any) -> bool:
+        """Whether a constraint of a column being added is written in the ``ADD COLUMN`` itself.
+
+        **Called by:** :meth:`add_column`, for each check and foreign key of
+        the column. What it declines follows as ``ALTER TABLE ... ADD
+        CONSTRAINT`` (where the dialect has ``add_constraint``).
+
+        :param op: the :class:`mig.ops.AddColumnOp`.
+        :param constraint: a ``CheckConstraint`` given on the ``Column``, one
+            the column's type creates, or a ``ForeignKeyConstraint`` of the
+            column's ``ForeignKey``.
+
+        **Return:** the default, as Alembic: the column's own checks yes, the
+        type's checks no, foreign keys when ``op.inline_references``. SQLite
+        (which has no ``ADD CONSTRAINT``) says yes to all; MySQL and MariaDB
+        say no to a named check (their column definition has no
+        ``CONSTRAINT name CHECK``).
+        """
+        from sqlalchemy import Column, ForeignKeyConstraint
+
+        if isinstance(constraint, ForeignKeyConstraint):
+            return bool(op.inline_references)
+        # a check given on the Column belongs to the column; a type's check to the table
+        return isinstance(getattr(constraint, "parent", None), Column)
 
     def _add_fk_for_column(self, constraint: Any, add_constraint: Any) -> None:
         from sqlalchemy import MetaData, Table
@@ -1032,6 +1088,19 @@ class DialectImpl:
         ``AUTO_INCREMENT`` continues by itself). PostgreSQL hands serial
         sequences to the new table and moves identity counters past the copied rows.
         """
+
+
+def _type_creates_check(type_: Any, dialect: Any) -> bool:
+    """Whether the CHECK a column's type adds to its table is created on this dialect (SQLAlchemy
+    creates it where the database has no native type: ``Boolean``, non-native ``Enum``)."""
+    from sqlalchemy import Boolean, Enum
+
+    type_ = getattr(type_, "impl_instance", type_)
+    if isinstance(type_, Enum):
+        return bool(type_.create_constraint) and not (type_.native_enum and dialect.supports_native_enum)
+    if isinstance(type_, Boolean):
+        return bool(type_.create_constraint) and not dialect.supports_native_boolean
+    return True
 
 
 def _offline_value_kinds(table: Any) -> dict[str, str]:

@@ -118,8 +118,11 @@ class Operations:
     # -- columns ------------------------------------------------------------------------
 
     def add_column(self, table_name: str, column: Column[Any], *, schema: str | None = None,
-                   if_not_exists: bool | None = None, **kw: Any) -> None:
-        self.invoke(_ops.AddColumnOp(table_name, column, schema=schema, if_not_exists=if_not_exists, kw=kw))
+                   if_not_exists: bool | None = None, inline_references: bool | None = None,
+                   inline_primary_key: bool | None = None, **kw: Any) -> None:
+        self.invoke(_ops.AddColumnOp(table_name, column, schema=schema, if_not_exists=if_not_exists, kw=kw,
+                                     inline_references=inline_references,
+                                     inline_primary_key=inline_primary_key))
 
     def drop_column(self, table_name: str, column_name: str, *, schema: str | None = None,
                     if_exists: bool | None = None, **kw: Any) -> None:

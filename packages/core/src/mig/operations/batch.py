@@ -69,10 +69,12 @@ class BatchOperations:
         return fn
 
     def add_column(self, column: Column[Any], *, insert_before: str | None = None,
-                   insert_after: str | None = None, if_not_exists: bool | None = None) -> None:
+                   insert_after: str | None = None, if_not_exists: bool | None = None,
+                   inline_references: bool | None = None, inline_primary_key: bool | None = None) -> None:
         kw = {k: v for k, v in (("insert_before", insert_before), ("insert_after", insert_after)) if v}
         self.invoke(_ops.AddColumnOp(self.table_name, column, schema=self.schema,
-                                     if_not_exists=if_not_exists, kw=kw))
+                                     if_not_exists=if_not_exists, kw=kw, inline_references=inline_references,
+                                     inline_primary_key=inline_primary_key))
 
     def drop_column(self, column_name: str, *, if_exists: bool | None = None, **kw: Any) -> None:
         self.invoke(_ops.DropColumnOp(self.table_name, column_name, schema=self.schema,

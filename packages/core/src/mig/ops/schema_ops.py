@@ -83,7 +83,14 @@ class RenameTableOp(Operation):
 
 @dataclass(frozen=True, eq=False)
 class AddColumnOp(Operation):
-    """``op.add_column(table_name, column, schema=..., if_not_exists=...)``."""
+    """``op.add_column(table_name, column, schema=..., if_not_exists=..., inline_references=...,
+    inline_primary_key=...)``.
+
+    ``inline_references``: the column's foreign keys as ``REFERENCES`` in the
+    ``ADD COLUMN`` itself rather than a separate ``ADD CONSTRAINT``;
+    ``inline_primary_key``: ``PRIMARY KEY`` in the ``ADD COLUMN`` (Alembic's
+    keywords of the same names).
+    """
 
     impl_method: ClassVar[str] = "add_column"
     table_name: str
@@ -92,6 +99,8 @@ class AddColumnOp(Operation):
     if_not_exists: bool | None = None
     #: Dialect options; inside a batch also ``insert_before``/``insert_after`` (column order).
     kw: Mapping[str, Any] = field(default_factory=dict)
+    inline_references: bool | None = None
+    inline_primary_key: bool | None = None
 
     def reverse(self) -> Operation:
         return DropColumnOp(self.table_name, self.column.name, schema=self.schema,
