@@ -189,6 +189,8 @@ class BatchEditor:
     def alter_column(self, op: AlterColumnOp) -> None:
         col = self._require_column(op.column_name, "alter_column")
         if op.type_ is not None:
+            if not col.type_changed:
+                col.source_type = col.type
             col.type = op.type_
             col.type_changed = True
             # The old type's own CHECK (Boolean/Enum create_constraint) goes with it.

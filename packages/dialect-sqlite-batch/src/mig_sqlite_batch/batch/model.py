@@ -30,6 +30,8 @@ class ColumnSpec:
     source: str | None = None
     #: Set when the column's type changed (generic dialects CAST on copy).
     type_changed: bool = False
+    #: The type the old column had, when the type changed (SQLite CASTs across affinities).
+    source_type: Any = None
     #: An explicit SQL expression to fill the column from (the dialect's ``type_change_using``).
     using: str | None = None
 

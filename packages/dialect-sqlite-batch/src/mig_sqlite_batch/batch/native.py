@@ -66,8 +66,7 @@ def copy_reasons(op: BatchAlterTableOp, model: TableModel | None,
     reasons: list[str] = []
     if op.partial_reordering:
         reasons.append("partial_reordering")
-    if op.table_args or op.table_kwargs:
-        reasons.append("table_args/table_kwargs")
+    # table_args / table_kwargs shape the new table when the batch copies; alone they force no copy
     dropped: set[str] = set()
     for inner in op.operations:
         if registered is not None and registered(inner):

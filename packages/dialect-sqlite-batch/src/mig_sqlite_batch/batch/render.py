@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
+    Constraint,
     ForeignKeyConstraint,
     Index,
     MetaData,
@@ -62,11 +64,42 @@ def build_table(model: TableModel, name: str, *, self_ref: str | None = None,
     if with_constraints:
         for cons in model.constraints:
             items.append(_constraint(cons, md, model, self_target, name))
-    items.extend(model.extra_args)
+    # the user's own objects (table_args) stay theirs: the table gets copies, built once per table
+    items.extend(_own_copy(item) for item in model.extra_args)
     kwargs = dict(model.kwargs)
     tbl = Table(name, md, *items, schema=model.schema, comment=model.comment, **kwargs)
     assert own_key in md.tables
     return tbl
+
+
+def _own_copy(item: Any) -> Any:
+    """A new constraint or index equal to one from ``table_args`` (the user's object stays unbound).
+
+    Anything else (a ``Column``, say) is passed as it is.
+    """
+    common: dict[str, Any] = dict(item.dialect_kwargs) if hasattr(item, "dialect_kwargs") else {}
+    if isinstance(item, Constraint):
+        common.update(name=item.name, deferrable=item.deferrable, initially=item.initially)
+        if item.info:
+            common["info"] = dict(item.info)
+    if isinstance(item, CheckConstraint):
+        return CheckConstraint(item.sqltext, **common)
+    if isinstance(item, ForeignKeyConstraint):
+        return ForeignKeyConstraint(_column_names(item), [fk._get_colspec() for fk in item.elements],
+                                    onupdate=item.onupdate, ondelete=item.ondelete, match=item.match,
+                                    use_alter=item.use_alter, link_to_name=item.link_to_name, **common)
+    if isinstance(item, (UniqueConstraint, PrimaryKeyConstraint)):
+        return type(item)(*_column_names(item), **common)
+    if isinstance(item, Index):
+        exprs = [e.key if isinstance(e, Column) else e for e in item.expressions]
+        return Index(item.name, *exprs, unique=item.unique, **common)
+    return item
+
+
+def _column_names(item: Any) -> list[Any]:
+    if getattr(item, "parent", None) is not None:
+        return [c.key for c in item.columns]
+    return [c if isinstance(c, str) else getattr(c, "key", c) for c in item._pending_colargs]
 
 
 def _constraint(cons: ConstraintSpec, md: MetaData, model: TableModel, self_target: str,
@@ -101,9 +134,13 @@ def build_index(spec: IndexSpec, tbl: Table) -> Index:
     return Index(spec.name, *exprs, unique=spec.unique, _table=tbl, **spec.kw)
 
 
-def copy_statement(model: TableModel, target: str, source: str, *, cast_types: bool,
-                   where: Any = None) -> Any:
-    """``INSERT INTO target (...) SELECT ... FROM source`` for the columns the old table fills."""
+def copy_statement(model: TableModel, target: str, source: str,
+                   *, cast_types: bool | Callable[[ColumnSpec], bool], where: Any = None) -> Any:
+    """``INSERT INTO target (...) SELECT ... FROM source`` for the columns the old table fills.
+
+    ``cast_types``: whether a column whose type changed is copied with ``CAST`` (a callable
+    decides per column).
+    """
     copied = model.copied_columns()
     exprs: list[Any] = []
     for spec in copied:
@@ -111,7 +148,7 @@ def copy_statement(model: TableModel, target: str, source: str, *, cast_types: b
             expr: Any = literal_column(spec.using)
         else:
             expr = column(str(spec.source))
-            if cast_types and spec.type_changed:
+            if spec.type_changed and (cast_types(spec) if callable(cast_types) else cast_types):
                 expr = cast(expr, spec.type)
         exprs.append(expr)
     src = table(source, schema=model.schema)

@@ -42,7 +42,7 @@ from mig import plugins
 from mig.ddl.constructs import ColumnName, RenameTable
 from mig.errors import NotSupportedError, OperationError
 from mig.ops import BatchAlterTableOp, Operation
-from mig_sqlite_batch.batch.model import TableModel
+from mig_sqlite_batch.batch.model import ColumnSpec, TableModel
 from mig_sqlite_batch.batch.native import sqlite_version
 from mig_sqlite_batch.batch.render import build_index, build_table, copy_statement
 from mig_sqlite_batch.batch.source import SqliteExtras, sqlite_extras
@@ -264,7 +264,7 @@ class SqliteCopy:
         rowid_table = model.kwargs.get("sqlite_with_rowid", True) is not False
         if conn is None or threshold <= 0 or not plugins.has_implementations("mig_step_progress"):
             # nobody watches progress (no CLI on a terminal, no plugin): one statement, no counting
-            impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False))
+            impl.execute(copy_statement(model, self.tmp, self.name, cast_types=cast_across_affinity))
             return
         source = self._qual(self.name)
         if rowid_table:
@@ -272,7 +272,7 @@ class SqliteCopy:
             lo, hi = conn.exec_driver_sql(f"SELECT (SELECT min(rowid) FROM {source}), "
                                           f"(SELECT max(rowid) FROM {source})").one()
             if lo is None or hi - lo < threshold:
-                impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False))
+                impl.execute(copy_statement(model, self.tmp, self.name, cast_types=cast_across_affinity))
                 return
         total = int(conn.exec_driver_sql(f"SELECT count(*) FROM {source}").scalar() or 0)
         what = f"rows of {self.name}"
@@ -280,7 +280,7 @@ class SqliteCopy:
         if not rowid_table or total < threshold:
             if total >= threshold:
                 plugins.step_progress(step, 0, total, what)
-            impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False))
+            impl.execute(copy_statement(model, self.tmp, self.name, cast_types=cast_across_affinity))
             if total >= threshold:
                 plugins.step_progress(step, total, total, what)
             return
@@ -292,7 +292,7 @@ class SqliteCopy:
         start = lo
         while start <= hi:
             end = min(hi, start + width - 1)
-            result = impl.execute(copy_statement(model, self.tmp, self.name, cast_types=False,
+            result = impl.execute(copy_statement(model, self.tmp, self.name, cast_types=cast_across_affinity,
                                                  where=rowid.between(start, end)))
             done += max(0, int(getattr(result, "rowcount", 0) or 0))
             plugins.step_progress(step, min(done, total), total, what)
@@ -318,6 +318,20 @@ class SqliteCopy:
                 f"batch_alter_table({self.name!r}) failed: {message} (table {self.name!r}); "
                 f"the table and its rows are unchanged"
             ) from err
+
+
+def cast_across_affinity(spec: ColumnSpec) -> bool:
+    """SQLite copies a changed column with ``CAST`` when its type's affinity changes (as Alembic).
+
+    Within one affinity (``Integer`` to ``BigInteger``, ``String(20)`` to ``Text``) the value is
+    copied as it is; ``JSON`` is never cast (it is stored as text either way).
+    """
+    from sqlalchemy import JSON
+
+    old = spec.source_type
+    if old is None or isinstance(spec.type, JSON):
+        return False
+    return bool(old._type_affinity is not spec.type._type_affinity)
 
 
 def _literal(value: str) -> str:

@@ -51,6 +51,9 @@ class MoveAndCopy(BatchStrategy):
             raise OperationError(f"batch_alter_table({op.table_name!r}): recreate must be one of "
                                  f"'auto', 'always', 'never', not {op.recreate!r}")
         impl = self.impl
+        if not op.operations and (op.recreate != "always" or not (
+                op.table_args or op.table_kwargs or op.partial_reordering)):
+            return  # an empty block does nothing: it reads no table (docs/batch.md)
         is_sqlite = isinstance(impl, SqliteImpl)
         model, extras = self._source(op, is_sqlite)
         reasons: list[str] = []
@@ -79,6 +82,9 @@ class MoveAndCopy(BatchStrategy):
             )
         before = model.snapshot()
         after = self._edit(op, model)
+        if op.recreate != "always" and not after and same_table(impl, before, model):
+            log.info("batch %s: the operations make no net change; nothing to copy", op.table_name)
+            return
         if is_sqlite:
             from mig_sqlite_batch.batch.sqlite_copy import SqliteCopy
 
@@ -150,6 +156,23 @@ class MoveAndCopy(BatchStrategy):
                 impl.run(inner)
 
 
+def same_table(impl: Any, before: TableModel, after: TableModel) -> bool:
+    """Whether ``after`` creates, fills and indexes the same table as ``before`` (no copy needed)."""
+    from sqlalchemy.schema import CreateTable
+
+    from mig_sqlite_batch.batch.render import build_table
+
+    def ddl(model: TableModel) -> str:
+        return str(CreateTable(build_table(model, model.name)).compile(dialect=impl.dialect))
+
+    def shape(model: TableModel) -> Any:
+        return ([(c.name, c.source, c.using) for c in model.columns],
+                [(i.name, [str(e) for e in i.expressions], i.unique, sorted(i.kw.items(), key=str),
+                  i.sql) for i in model.indexes], sorted(model.kwargs.items(), key=str))
+
+    return shape(before) == shape(after) and ddl(before) == ddl(after)
+
+
 def reorder(columns: list[Any], orders: tuple[tuple[str, ...], ...], table: str) -> list[Any]:
     """Columns sorted so each tuple in ``orders`` appears in its order; others keep their place."""
     names = [c.name for c in columns]
@@ -181,4 +204,4 @@ def reorder(columns: list[Any], orders: tuple[tuple[str, ...], ...], table: str)
     return [by_name[n] for n in result]
 
 
-__all__ = ["MoveAndCopy", "RECREATE", "reorder"]
+__all__ = ["MoveAndCopy", "RECREATE", "reorder", "same_table"]

@@ -1,0 +1,125 @@
+"""SQLite batch (issue 15): what the move-and-copy does and does not do, side by side with Alembic."""
+
+from __future__ import annotations
+
+import pytest
+
+CREATE = """
+    op.create_table("product", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("code", sa.String(20)), sa.Column("price", sa.Integer))
+    op.execute("INSERT INTO product (id, code, price) VALUES (1, '42', 5), (2, '7', 6)")
+"""
+
+
+@pytest.fixture
+def sqlite_pair(tmp_path):
+    from tests.alembic_compat.conftest import SideBySide
+
+    root = tmp_path / "online"
+    return SideBySide(root, f"sqlite:///{tmp_path / 'alembic.db'}", f"sqlite:///{tmp_path / 'mig.db'}")
+
+
+def _sqlite_master(tool):
+    return tool.rows("SELECT type, name, sql FROM sqlite_master WHERE tbl_name NOT LIKE '%_version' "
+                     "ORDER BY type, name")
+
+
+def test_table_args_alone_do_not_force_a_copy_under_auto(sqlite_pair, offline_pair) -> None:
+    batch = """
+        with op.batch_alter_table("product", table_kwargs={"sqlite_autoincrement": True},
+                                  table_args=(sa.CheckConstraint("price > 0", name="ck_p"),)) as batch_op:
+            batch_op.add_column(sa.Column("note", sa.String(10)))
+    """
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", batch)
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    assert schema["product"]["checks"] == []
+    assert _sqlite_master(sqlite_pair.mig) == _sqlite_master(sqlite_pair.alembic)
+    pair = offline_pair("sqlite:///unused.db")
+    pair.write("a1", None, CREATE)
+    pair.write("b2", "a1", batch)  # no copy_from: a native ADD COLUMN needs none
+    assert pair.mig.statements("a1:b2") == pair.alembic.statements("a1:b2") == [
+        "ALTER TABLE product ADD COLUMN note VARCHAR(10)"]
+
+
+@pytest.mark.parametrize("recreate", ["auto", "always", "never"])
+def test_empty_batch_does_nothing_even_offline_and_on_a_missing_table(offline_pair, sqlite_pair,
+                                                                      recreate) -> None:
+    batch = f"""
+        with op.batch_alter_table("missing", recreate={recreate!r}) as batch_op:
+            pass
+    """
+    pair = offline_pair("sqlite:///unused.db")
+    pair.write("a1", None, batch)
+    assert pair.mig.statements("a1") == []
+    sqlite_pair.write("a1", None, batch)
+    sqlite_pair.mig.upgrade()
+    assert sqlite_pair.mig.schema() == {}
+
+
+def test_batch_without_net_change_does_not_copy(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, CREATE + """
+    op.execute("CREATE VIEW cheap AS SELECT id FROM product WHERE price < 6")
+""")
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.alter_column("price", nullable=True)
+            batch_op.create_unique_constraint("uq_code", ["code"])
+            batch_op.drop_constraint("uq_code", type_="unique")
+    """)
+    sqlite_pair.mig.upgrade("a1")
+    before = _sqlite_master(sqlite_pair.mig)
+    sqlite_pair.mig.upgrade()
+    assert _sqlite_master(sqlite_pair.mig) == before  # no copy: the table's SQL is untouched
+    assert sqlite_pair.mig.rows("SELECT id, code, price FROM product ORDER BY id") == [
+        (1, "42", 5), (2, "7", 6)]
+
+
+def test_user_constraint_objects_are_copied_not_reparented(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, """
+    op.create_table("maker", sa.Column("id", sa.Integer, primary_key=True))
+""" + CREATE)
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product", recreate="always",
+                                  table_args=(sa.CheckConstraint("price >= 0", name="ck_nonneg"),
+                                              sa.UniqueConstraint("code", name="uq_code"),
+                                              sa.ForeignKeyConstraint(["maker_id"], ["maker.id"],
+                                                                      name="fk_maker"))) as batch_op:
+            batch_op.add_column(sa.Column("maker_id", sa.Integer))
+            batch_op.add_column(sa.Column("maker2_id", sa.Integer))
+            batch_op.create_foreign_key("fk_maker2", "maker", ["maker2_id"], ["id"])
+            batch_op.create_check_constraint("ck_price", sa.column("price") < 100)
+    """)
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    assert [c[0] for c in schema["product"]["checks"]] == ["ck_nonneg", "ck_price"]
+    assert schema["product"]["fks"] == [("fk_maker", ("maker_id",), "maker", ("id",)),
+                                        ("fk_maker2", ("maker2_id",), "maker", ("id",))]
+    assert schema["product"]["uniques"] == [("uq_code", ("code",))]
+    sqlite_pair.assert_same_rows("SELECT * FROM product ORDER BY id")
+
+
+def test_type_change_copies_with_cast_like_alembic(sqlite_pair, offline_pair) -> None:
+    batch = """
+        copy_from = sa.Table("product", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("code", sa.String(20)), sa.Column("price", sa.Integer))
+        with op.batch_alter_table("product", copy_from=copy_from) as batch_op:
+            batch_op.alter_column("code", type_=sa.Integer)
+            batch_op.alter_column("price", type_=sa.BigInteger)
+    """
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", batch)
+    sqlite_pair.upgrade()
+    sqlite_pair.assert_same_schema()
+    rows = sqlite_pair.assert_same_rows("SELECT id, code, typeof(code), price FROM product ORDER BY id")
+    assert rows == [(1, 42, "integer", 5), (2, 7, "integer", 6)]
+    pair = offline_pair("sqlite:///unused.db")
+    pair.write("a1", None, CREATE)
+    pair.write("b2", "a1", batch)
+    mig_inserts = [s for s in pair.mig.statements("a1:b2") if s.startswith("INSERT")]
+    alembic_inserts = [s for s in pair.alembic.statements("a1:b2") if s.startswith("INSERT")]
+    assert "CAST(code AS INTEGER)" in mig_inserts[0]
+    assert "CAST(price" not in mig_inserts[0]  # same affinity: copied as it is, like Alembic
+    # the same statement but for the temporary name and Alembic's table-qualified select list
+    assert mig_inserts[0].replace("_mig_tmp_", "_alembic_tmp_") == alembic_inserts[0].replace("product.", "")
