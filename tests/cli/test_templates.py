@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -104,3 +105,21 @@ def test_generic_env_honours_version_table_from_config(mig: Mig) -> None:
     tables = _tables(mig.cwd / "mig.db")
     assert tables == {"alembic_version": ["version_num"]}
     assert mig("current", ok=True).stdout == "v1 (head)\n"
+
+
+def test_multidb_current_shows_every_database(mig: Mig) -> None:
+    mig("-q", "init", "-t", "multidb", "migrations", ok=True)
+    mig("revision", "-m", "one", "--rev-id", "m1", ok=True)
+    mig("revision", "-m", "two", "--rev-id", "m2", ok=True)
+    mig("upgrade", "m1", ok=True)
+    # engine1.db stays at m1: this upgrade takes engine1 to another file
+    mig("upgrade", "head", env={"MIG_URL_ENGINE1": f"sqlite:///{mig.cwd / 'other.db'}"}, ok=True)
+    # each database in turn, as Alembic prints them
+    assert mig("current", ok=True).stdout == "m1\nm2 (head)\n"
+    verbose = mig("current", "-v", ok=True).stdout
+    assert re.search(r"^Current revision\(s\) for sqlite:///.*engine1\.db \(engine1\):$", verbose, re.M), verbose
+    assert re.search(r"^Current revision\(s\) for sqlite:///.*engine2\.db \(engine2\):$", verbose, re.M), verbose
+    data = json.loads(mig("current", "--json", ok=True).stdout)
+    assert [(db["name"], [c["revision"] for c in db["current"]]) for db in data["databases"]] == [
+        ("engine1", ["m1"]), ("engine2", ["m2"])]
+    assert [c["revision"] for c in data["current"]] == ["m1", "m2"]

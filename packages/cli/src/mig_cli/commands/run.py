@@ -124,23 +124,35 @@ def current(state: CliState, verbose: bool, as_json: bool) -> None:
     from mig_cli.errors import _hide_password
 
     config = state.config(cmd_opts=click.get_current_context().params)
-    entries = current_entries(command.current(config, verbose=verbose))
+    result = command.current(config, verbose=verbose)
     url = _hide_password(config.url) if config.url else None
+    databases = list(getattr(result, "databases", ()) or ())
     if as_json:
-        rows = []
-        for entry in entries:
-            data = revision_json(entry.script)
-            data["effective_head"] = entry.effective
-            rows.append(data)
-        echo_json({"url": url, "current": rows})
+        def rows_of(found: Any) -> list[dict[str, Any]]:
+            rows = []
+            for entry in current_entries(found):
+                data = revision_json(entry.script)
+                data["effective_head"] = entry.effective
+                rows.append(data)
+            return rows
+
+        document: dict[str, Any] = {"url": url, "current": rows_of(result)}
+        if databases:
+            document["databases"] = [{"name": db.name, "url": db.url, "current": rows_of(db)}
+                                     for db in databases]
+        echo_json(document)
         return
-    if verbose:
-        click.echo(f"Current revision(s) for {url}:", err=False)
-    for entry in entries:
+    # a multi-database environment: each database in turn, as Alembic prints them
+    for db in databases or [result]:
         if verbose:
-            click.echo(format_verbose(entry.script))
-        else:
-            click.echo(format_revision(entry.script, effective_head=entry.effective))
+            shown = (db.url or url) if databases else url
+            click.echo(f"Current revision(s) for {shown}" + (f" ({db.name})" if databases and db.name else "")
+                       + ":", err=False)
+        for entry in current_entries(db):
+            if verbose:
+                click.echo(format_verbose(entry.script))
+            else:
+                click.echo(format_revision(entry.script, effective_head=entry.effective))
 
 
 @click.command()

@@ -7,7 +7,7 @@ which connects and calls ``context.run_migrations()``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +117,12 @@ class Current:
     rows: tuple[Script, ...] = ()
     effective_heads: tuple[Script, ...] = ()
     heads: tuple[str, ...] = field(default=())
+    #: a multi-database environment (env.py runs the migrations once per database): each
+    #: database's own ``Current``, named by the ``engine_name`` env.py passed; the fields
+    #: above then hold every database's, in turn
+    databases: tuple[Current, ...] = ()
+    name: str | None = None
+    url: str | None = None
 
     def __iter__(self) -> Any:
         return iter(self.rows + self.effective_heads)
@@ -126,23 +132,34 @@ def current(config: Config, verbose: bool = False) -> Current:
     """The revisions in the version table, and (as Alembic shows) the ones they depend on."""
     _require_database(config, "mig current")
     script = _directory(config)
-    found: list[tuple[str, ...]] = []
+    found: list[tuple[tuple[str, ...], str | None, str | None]] = []
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
-        found.append(tuple(heads))
+        connection = ctx.connection
+        url = connection.engine.url.render_as_string(hide_password=True) if connection is not None else None
+        found.append((tuple(heads), None, url))
         return []
 
     _run(config, script, plan, create_version_table=False)
-    heads = found[0] if found else ()
+    # the multidb template migrates the [databases] tables in their order: name each run so
+    databases = config.get("databases")
+    if isinstance(databases, Mapping) and len(databases) == len(found):
+        found = [(heads, str(name), url) for (heads, _, url), name in zip(found, databases, strict=True)]
     rmap = script.revision_map
-    rows = tuple(rmap.script(h) for h in heads)
-    below = rmap.ancestors(heads, dependencies=False) if heads else set()
-    effective: set[str] = set()
-    for row in rows:
-        for dep in row.dependencies:
-            if dep not in heads and dep not in below:
-                effective.add(dep)
-    return Current(rows=rows, effective_heads=tuple(rmap.script(r) for r in sorted(effective)), heads=heads)
+
+    def one(heads: tuple[str, ...], name: str | None, url: str | None) -> Current:
+        rows = tuple(rmap.script(h) for h in heads)
+        # every head of the applied set that is not a row: applied only through a depends_on
+        effective = [r for r in rmap.applied_heads(heads) if r not in heads]
+        return Current(rows=rows, effective_heads=tuple(rmap.script(r) for r in effective), heads=heads,
+                       name=name, url=url)
+
+    each = [one(*entry) for entry in found]
+    if len(each) <= 1:
+        return each[0] if each else Current()
+    return Current(rows=tuple(r for c in each for r in c.rows),
+                   effective_heads=tuple(r for c in each for r in c.effective_heads),
+                   heads=tuple(h for c in each for h in c.heads), databases=tuple(each))
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:

@@ -274,6 +274,17 @@ class RevisionMap:
         return frozenset(rev for rev in applied_set
                          if applied_set.isdisjoint(self._children(rev)))
 
+    def applied_heads(self, rows: Iterable[str]) -> list[str]:
+        """The heads of what the version rows ``rows`` say is applied: the rows, their
+        ancestors through down_revision and depends_on, less every revision that another
+        applied one builds on through down_revision (Alembic's current heads). A revision
+        applied only because something depends on it, directly or through its ancestors,
+        is such a head. Sorted: the rows first, then the others."""
+        row_set = set(rows)
+        applied = self.ancestors(row_set, dependencies=True)
+        heads = self.heads_of_down(applied)
+        return [h for h in heads if h in row_set] + [h for h in heads if h not in row_set]
+
     def shares_lineage(self, rev: str, other: str) -> bool:
         return rev in self.ancestors([other], dependencies=False) or \
             rev in self._descendants_by_down([other])
@@ -414,8 +425,11 @@ class RevisionMap:
             members = self.lineage(rel.label)
             starts = [r for r in current_rows if r in members]
             if not starts and rel.steps > 0:
-                applied = self.ancestors(current_rows, dependencies=False) & members
+                applied = self.ancestors(current_rows, dependencies=True) & members
                 starts = list(self.heads_of_down(applied)) if applied else []
+            elif not starts:
+                # the branch's applied head may be applied only through a depends_on
+                starts = [h for h in self.applied_heads(current_rows) if h in members]
         if rel.steps < 0 and not starts:
             raise ResolutionError(
                 f"relative revision {self._text(rel)} goes below base: nothing is applied"
