@@ -123,3 +123,104 @@ def test_type_change_copies_with_cast_like_alembic(sqlite_pair, offline_pair) ->
     assert "CAST(price" not in mig_inserts[0]  # same affinity: copied as it is, like Alembic
     # the same statement but for the temporary name and Alembic's table-qualified select list
     assert mig_inserts[0].replace("_mig_tmp_", "_alembic_tmp_") == alembic_inserts[0].replace("product.", "")
+
+
+def test_computed_columns_survive_a_copy(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, """
+    op.create_table("line", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("qty", sa.Integer), sa.Column("price", sa.Integer),
+                    sa.Column("total", sa.Integer, sa.Computed("qty * price")),
+                    sa.Column("label", sa.String(20), sa.Computed("'q' || qty", persisted=True)))
+    op.execute("INSERT INTO line (id, qty, price) VALUES (1, 2, 3)")
+""")
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("line", recreate="always") as batch_op:
+            batch_op.alter_column("price", nullable=False)
+            batch_op.add_column(sa.Column("note", sa.String(10)))
+    """)
+    # Alembic fails here ("cannot INSERT into generated column"): mig alone, against the first state
+    sqlite_pair.mig.upgrade("a1")
+    before = sqlite_pair.mig.schema()
+    sqlite_pair.mig.upgrade()
+    after = sqlite_pair.mig.schema()
+    assert [c for c in after["line"]["columns"] if c[0] != "note"] == [
+        ("price", "INTEGER", False, None, "", "") if c[0] == "price" else c for c in before["line"]["columns"]]
+    computed = {c[0]: c[4] for c in after["line"]["columns"]}
+    assert computed["total"] and computed["label"]
+    assert sqlite_pair.mig.rows("SELECT id, qty, price, total, label FROM line") == [(1, 2, 3, 6, "q2")]
+    master = dict((n, s) for _, n, s in _sqlite_master(sqlite_pair.mig))
+    assert "GENERATED ALWAYS AS (qty * price)" in master["line"]
+    assert "GENERATED ALWAYS AS ('q' || qty) STORED" in master["line"]
+
+
+def test_computed_columns_survive_an_offline_copy(offline_pair) -> None:
+    pair = offline_pair("sqlite:///unused.db")
+    pair.write("a1", None, """
+        copy_from = sa.Table("line", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("qty", sa.Integer),
+                             sa.Column("total", sa.Integer, sa.Computed("qty * 2")))
+        with op.batch_alter_table("line", copy_from=copy_from, recreate="always") as batch_op:
+            batch_op.alter_column("qty", nullable=False)
+    """)
+    found = pair.mig.statements("a1")
+    assert "total INTEGER GENERATED ALWAYS AS (qty * 2)" in found[0]
+    assert found[1] == "INSERT INTO _mig_tmp_line (id, qty) SELECT id, qty\nFROM line"
+
+
+@pytest.mark.parametrize("placement", ["insert_before='price'", "insert_after='id'"])
+def test_add_column_insert_before_after_orders_the_new_table(sqlite_pair, placement) -> None:
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", f"""
+        with op.batch_alter_table("product", recreate="always") as batch_op:
+            batch_op.add_column(sa.Column("note", sa.String(10)), {placement})
+    """)
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    expected = {"insert_before='price'": ["id", "code", "note", "price"],
+                "insert_after='id'": ["id", "note", "code", "price"]}[placement]
+    assert [c[0] for c in schema["product"]["columns"]] == expected
+    sqlite_pair.assert_same_rows("SELECT id, code, price, note FROM product ORDER BY id")
+
+
+def test_add_column_insert_after_under_auto_is_not_ignored(sqlite_pair) -> None:
+    # Alembic refuses ("Can't specify insert_before or insert_after when using ALTER"); mig copies
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.add_column(sa.Column("note", sa.String(10)), insert_after="id")
+    """)
+    sqlite_pair.mig.upgrade()
+    assert [c[0] for c in sqlite_pair.mig.schema()["product"]["columns"]] == ["id", "note", "code", "price"]
+    assert sqlite_pair.mig.rows("SELECT id, note, code, price FROM product ORDER BY id") == [
+        (1, None, "42", 5), (2, None, "7", 6)]
+
+
+def test_add_column_insert_after_under_never_is_refused(sqlite_pair) -> None:
+    from mig.errors import MigError
+
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product", recreate="never") as batch_op:
+            batch_op.add_column(sa.Column("note", sa.String(10)), insert_after="id")
+    """)
+    sqlite_pair.mig.upgrade("a1")
+    with pytest.raises(MigError, match="insert_before/insert_after"):
+        sqlite_pair.mig.upgrade()
+    assert [c[0] for c in sqlite_pair.mig.schema()["product"]["columns"]] == ["id", "code", "price"]
+
+
+def test_primary_key_created_in_batch_keeps_declared_nullability(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, """
+    op.create_table("tag", sa.Column("a", sa.Integer, nullable=True), sa.Column("b", sa.String(5)))
+    op.execute("INSERT INTO tag (a, b) VALUES (1, 'x')")
+""")
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("tag") as batch_op:
+            batch_op.create_primary_key("pk_tag", ["a", "b"])
+    """)
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    assert schema["tag"]["pk"] == ["a", "b"]
+    assert _sqlite_master(sqlite_pair.mig) == [
+        (t, n, s.replace("_mig_tmp_", "_alembic_tmp_") if s else s) for t, n, s in _sqlite_master(sqlite_pair.alembic)]
+    sqlite_pair.assert_same_rows("SELECT a, b FROM tag")

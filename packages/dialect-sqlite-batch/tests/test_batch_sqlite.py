@@ -592,7 +592,8 @@ def test_drop_unnamed_primary_key_by_convention_and_comments_need_nothing(engine
     assert inspect(engine, "t", "pk_constraint")["constrained_columns"] == []
     run_batch(engine, "t", CreatePrimaryKeyOp(None, "t", ("a", "b")), naming_convention=NC)
     assert inspect(engine, "t", "pk_constraint") == {"constrained_columns": ["a", "b"], "name": "pk_t"}
-    assert columns(engine, "t") == [("a", "INTEGER", False, None), ("b", "TEXT", False, None)]
+    # the columns keep their declared nullability (as Alembic): b stays nullable
+    assert columns(engine, "t") == [("a", "INTEGER", False, None), ("b", "TEXT", True, None)]
     assert rows(engine, "SELECT * FROM t ORDER BY a") == [(1, "x"), (2, "y")]
 
 

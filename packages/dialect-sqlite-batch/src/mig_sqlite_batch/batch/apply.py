@@ -298,8 +298,8 @@ class BatchEditor:
 
     def create_pk(self, op: CreatePrimaryKeyOp) -> None:
         for c in op.columns:
-            col = self._require_column(c, f"create_primary_key {op.constraint_name}")
-            col.nullable = False
+            # the columns keep their declared nullability, as in Alembic
+            self._require_column(c, f"create_primary_key {op.constraint_name}")
         self._add(ConstraintSpec("primary", _plain(op.constraint_name), list(op.columns), kw=dict(op.kw)))
 
     def drop_constraint(self, op: DropConstraintOp) -> None:

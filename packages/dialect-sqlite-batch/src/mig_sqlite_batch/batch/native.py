@@ -83,6 +83,8 @@ def _op_reason(op: Operation, model: TableModel | None, elsewhere: list[str],
         return None
     if isinstance(op, AddColumnOp):
         col = op.column
+        if op.kw.get("insert_before") is not None or op.kw.get("insert_after") is not None:
+            return "insert_before/insert_after: ADD COLUMN can only append"
         if col.primary_key or col.unique:
             return "a primary key or unique column"
         if col.foreign_keys or col.constraints:
