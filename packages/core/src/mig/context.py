@@ -83,7 +83,7 @@ def get_head_revisions() -> tuple[str, ...]:
 
 
 def get_bind() -> Any:
-    """The connection (online only; offline an :class:`mig.errors.OfflineError`)."""
+    """The connection; offline a stand-in whose ``.dialect`` answers (reading through it is an error)."""
     return _env("get_bind()").get_bind()
 
 

@@ -244,3 +244,22 @@ def test_is_offline_mode_in_a_script(project):
     """)
     command.upgrade(project.config, "head", sql=True)
     assert "SELECT 'offline';" in project.sql_output()
+
+
+def test_context_get_bind_offline_answers_the_dialect_and_refuses_reads(project):
+    project.write("a1", None, """
+        from mig import context
+        op.execute(f"SELECT '{context.get_bind().dialect.name}' AS dialect")
+    """)
+    project.write("b2", "a1", """
+        from mig import context
+        context.get_bind().execute(sa.text("SELECT 1"))
+    """)
+    command.upgrade(project.config, "a1", sql=True)
+    assert "SELECT 'sqlite' AS dialect;" in project.sql_output()
+    with pytest.raises(MigrationFailedError) as info:
+        command.upgrade(project.config, "a1:b2", sql=True)
+    assert str(info.value.__cause__) == (
+        "context.get_bind().execute() in upgrade b2 (b2_step.py) would read the database, which --sql "
+        "mode cannot do; offline context.get_bind() answers only .dialect and .engine.name: branch on "
+        "context.is_offline_mode(), or run online")

@@ -32,7 +32,7 @@ class OfflineBind(Engine):
     begins by connecting: that is where they are refused.
     """
 
-    def __init__(self, impl: DialectImpl) -> None:
+    def __init__(self, impl: DialectImpl, name: str = "op.get_bind()") -> None:
         from sqlalchemy.engine import make_url
 
         configured = impl.context_opts.get("url")
@@ -40,6 +40,7 @@ class OfflineBind(Engine):
         no_pool: Any = None
         super().__init__(no_pool, impl.dialect, url, query_cache_size=0)
         self._mig_impl = impl
+        self._mig_name = name
 
     def _refuse(self, what: str) -> NoReturn:
         step = self._mig_impl.current_step
@@ -47,8 +48,8 @@ class OfflineBind(Engine):
         if step is not None and step.revision is not None:
             where = f" in {step.direction} {step.revision} ({os.path.basename(step.path or '')})"
         raise OfflineError(
-            f"op.get_bind().{what}{where} would read the database, which --sql mode cannot do; "
-            f"offline op.get_bind() answers only .dialect and .engine.name: branch on "
+            f"{self._mig_name}.{what}{where} would read the database, which --sql mode cannot do; "
+            f"offline {self._mig_name} answers only .dialect and .engine.name: branch on "
             f"context.is_offline_mode(), or run online")
 
     def connect(self) -> NoReturn:

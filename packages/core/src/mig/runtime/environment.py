@@ -16,12 +16,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mig import pyfile
-from mig.errors import ConfigError, OfflineError
+from mig.errors import ConfigError
 from mig.runtime import state
 from mig.runtime.migration import MigrationContext, PlanFn
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
     from mig.config import Config
 
@@ -184,10 +184,9 @@ class EnvironmentContext:
     def requires_connection(self) -> bool:
         return not self.as_sql
 
-    def get_bind(self) -> Connection:
-        if self.as_sql:
-            raise OfflineError("context.get_bind() needs a database connection, which --sql mode does not have; "
-                               "check context.is_offline_mode() first")
+    def get_bind(self) -> Connection | Engine:
+        """The run's connection; offline a stand-in that answers ``.dialect`` and ``.engine.name``
+        and refuses to read the database (as ``op.get_bind()`` does)."""
         return self.get_context().get_bind()
 
     def execute(self, sql: Any, execution_options: Mapping[str, Any] | None = None) -> Any:

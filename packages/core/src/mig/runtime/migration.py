@@ -17,7 +17,7 @@ from mig.runtime.transaction import RunTransaction, autocommit, nothing
 from mig.runtime.version import VersionTable
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Dialect
+    from sqlalchemy.engine import Connection, Dialect, Engine
 
     from mig.ddl.impl import DialectImpl
     from mig.operations import Operations
@@ -96,6 +96,7 @@ class MigrationContext:
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
+        self._offline_bind: Engine | None = None
 
     # -- construction (Alembic's MigrationContext.configure) ------------------------------
 
@@ -140,7 +141,15 @@ class MigrationContext:
             self._operations = Operations(self)
         return self._operations
 
-    def get_bind(self) -> Connection:
+    def get_bind(self) -> Connection | Engine:
+        """The live connection; offline an engine stand-in whose ``.dialect`` and ``.engine.name``
+        answer and which refuses to read the database (:class:`mig.operations.offline.OfflineBind`)."""
+        if self.as_sql:
+            if self._offline_bind is None:
+                from mig.operations.offline import OfflineBind
+
+                self._offline_bind = OfflineBind(self.impl, "context.get_bind()")
+            return self._offline_bind
         return self.impl.require_connection("get_bind()")
 
     def get_current_heads(self) -> tuple[str, ...]:
