@@ -224,3 +224,68 @@ def test_primary_key_created_in_batch_keeps_declared_nullability(sqlite_pair) ->
     assert _sqlite_master(sqlite_pair.mig) == [
         (t, n, s.replace("_mig_tmp_", "_alembic_tmp_") if s else s) for t, n, s in _sqlite_master(sqlite_pair.alembic)]
     sqlite_pair.assert_same_rows("SELECT a, b FROM tag")
+
+
+NAMING = {"ck": "ck_%(table_name)s_%(constraint_name)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
+
+
+def _with_target_metadata(pair) -> None:
+    for tool in pair.tools:
+        env = tool.location / "env.py"
+        env.write_text(env.read_text().replace(
+            "target_metadata = None",
+            f"import sqlalchemy as sa\ntarget_metadata = sa.MetaData(naming_convention={NAMING!r})"))
+
+
+@pytest.mark.parametrize("recreate", ["auto", "always"])
+def test_target_metadata_naming_convention_names_what_the_batch_creates(sqlite_pair, recreate) -> None:
+    _with_target_metadata(sqlite_pair)
+    sqlite_pair.write("a1", None, """
+    op.create_table("maker", sa.Column("id", sa.Integer, primary_key=True))
+""" + CREATE + """
+    op.create_index("ix_code", "product", ["code"])
+""")
+    sqlite_pair.write("b2", "a1", f"""
+        with op.batch_alter_table("product", recreate={recreate!r}) as batch_op:
+            batch_op.add_column(sa.Column("maker_id", sa.Integer))
+            batch_op.create_check_constraint("price_positive", sa.column("price") > 0)
+            batch_op.create_unique_constraint(None, ["code"])
+            batch_op.create_foreign_key(None, "maker", ["maker_id"], ["id"])
+            batch_op.create_check_constraint(op.f("ck_final"), sa.column("price") < 1000)
+    """)
+    sqlite_pair.write("c3", "b2", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.alter_column("code", nullable=False)
+    """)
+    sqlite_pair.write("d4", "c3", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.drop_constraint("price_positive", type_="check")
+    """)
+    sqlite_pair.upgrade("c3")
+    schema = sqlite_pair.assert_same_schema()
+    assert sorted(c[0] for c in schema["product"]["checks"]) == ["ck_final", "ck_product_price_positive"]
+    assert schema["product"]["uniques"] == [("uq_product_code", ("code",))]
+    assert schema["product"]["fks"] == [("fk_product_maker_id_maker", ("maker_id",), "maker", ("id",))]
+    assert ("ix_code", ("code",), False) in schema["product"]["indexes"]
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    assert [c[0] for c in schema["product"]["checks"]] == ["ck_final"]
+    assert schema["product"]["uniques"] == [("uq_product_code", ("code",))]
+    sqlite_pair.assert_same_rows("SELECT * FROM product ORDER BY id")
+
+
+def test_batch_naming_convention_names_what_the_batch_creates(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", f"""
+        with op.batch_alter_table("product", naming_convention={NAMING!r}) as batch_op:
+            batch_op.create_check_constraint("price_positive", sa.column("price") > 0)
+    """)
+    sqlite_pair.write("c3", "b2", f"""
+        with op.batch_alter_table("product", naming_convention={NAMING!r}) as batch_op:
+            batch_op.drop_constraint("price_positive", type_="check")
+    """)
+    sqlite_pair.mig.upgrade("b2")
+    assert [c[0] for c in sqlite_pair.mig.schema()["product"]["checks"]] == ["ck_product_price_positive"]
+    sqlite_pair.mig.upgrade()
+    assert sqlite_pair.mig.schema()["product"]["checks"] == []

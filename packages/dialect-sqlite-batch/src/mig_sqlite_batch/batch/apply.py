@@ -130,10 +130,11 @@ class BatchEditor:
                                                    "match") if getattr(fk, k) is not None}
             self._add(ConstraintSpec("foreignkey", _plain(fk.name), [column.name],
                                      ref_table=target[-2], ref_schema=".".join(target[:-2]) or None,
-                                     ref_columns=[target[-1]], options=options))
+                                     ref_columns=[target[-1]], options=options), fk.name)
         for cons in column.constraints:
             if isinstance(cons, CheckConstraint):
-                self._add(ConstraintSpec("check", _plain(cons.name), [], sqltext=_sql_of(cons.sqltext)))
+                self._add(ConstraintSpec("check", _plain(cons.name), [], sqltext=_sql_of(cons.sqltext)),
+                          cons.name)
 
     def _place(self, spec: ColumnSpec, kw: Mapping[str, Any]) -> None:
         """Move ``spec`` before/after another column (``insert_before``/``insert_after``)."""
@@ -269,9 +270,14 @@ class BatchEditor:
 
     # -- constraints ------------------------------------------------------------------------
 
-    def _add(self, cons: ConstraintSpec) -> None:
-        if cons.name is None and self.nc:
-            cons.name = convention_name(self.nc, self.model, cons)
+    def _add(self, cons: ConstraintSpec, given: Any = None) -> None:
+        """Add ``cons``; ``given`` is the name as the script gave it (``op.f()`` / ``conv`` kept)."""
+        if self.nc:
+            # the convention names unnamed constraints, and given names where its format uses
+            # %(constraint_name)s -- as MetaData(naming_convention=...) does
+            named = convention_name(self.nc, self.model, cons, given if given is not None else cons.name)
+            if named is not None:
+                cons.name = named
         if cons.kind == "primary":
             self.model.constraints = [c for c in self.model.constraints if c.kind != "primary"]
             self.model.constraints.insert(0, cons)
@@ -281,11 +287,12 @@ class BatchEditor:
     def create_unique(self, op: CreateUniqueConstraintOp) -> None:
         for c in op.columns:
             self._require_column(c, f"create_unique_constraint {op.constraint_name}")
-        self._add(ConstraintSpec("unique", _plain(op.constraint_name), list(op.columns), kw=dict(op.kw)))
+        self._add(ConstraintSpec("unique", _plain(op.constraint_name), list(op.columns), kw=dict(op.kw)),
+                  op.constraint_name)
 
     def create_check(self, op: CreateCheckConstraintOp) -> None:
         self._add(ConstraintSpec("check", _plain(op.constraint_name), [],
-                                 sqltext=_sql_of(op.condition), kw=dict(op.kw)))
+                                 sqltext=_sql_of(op.condition), kw=dict(op.kw)), op.constraint_name)
 
     def create_fk(self, op: CreateForeignKeyOp) -> None:
         for c in op.local_cols:
@@ -294,18 +301,21 @@ class BatchEditor:
                    if getattr(op, k) is not None}
         self._add(ConstraintSpec("foreignkey", _plain(op.constraint_name), list(op.local_cols),
                                  ref_table=op.referent_table, ref_schema=op.referent_schema,
-                                 ref_columns=list(op.remote_cols), options=options, kw=dict(op.kw)))
+                                 ref_columns=list(op.remote_cols), options=options, kw=dict(op.kw)),
+                  op.constraint_name)
 
     def create_pk(self, op: CreatePrimaryKeyOp) -> None:
         for c in op.columns:
             # the columns keep their declared nullability, as in Alembic
             self._require_column(c, f"create_primary_key {op.constraint_name}")
-        self._add(ConstraintSpec("primary", _plain(op.constraint_name), list(op.columns), kw=dict(op.kw)))
+        self._add(ConstraintSpec("primary", _plain(op.constraint_name), list(op.columns), kw=dict(op.kw)),
+                  op.constraint_name)
 
     def drop_constraint(self, op: DropConstraintOp) -> None:
         model = self.model
         for cons in model.constraints:
-            if cons.matches(op.constraint_name) and (op.type_ is None or op.type_ == cons.kind):
+            if (cons.matches(op.constraint_name) or self._named_by_convention(cons, op.constraint_name)) \
+                    and (op.type_ is None or op.type_ == cons.kind):
                 model.constraints.remove(cons)
                 return
         if op.type_ in (None, "unique"):
@@ -322,6 +332,15 @@ class BatchEditor:
         raise OperationError(f"batch_alter_table({model.name!r}): drop_constraint: table "
                              f"{model.name!r} has no constraint named {op.constraint_name!r} "
                              f"(constraints: {named}){hint}")
+
+    def _named_by_convention(self, cons: ConstraintSpec, given: Any) -> bool:
+        """Whether the convention turns the name ``given`` into ``cons``'s name (e.g. ``ck_%(table_name)s_%(constraint_name)s``)."""
+        if not self.nc or given is None or cons.name is None:
+            return False
+        probe = ConstraintSpec(cons.kind, None, list(cons.columns), sqltext=cons.sqltext,
+                               ref_table=cons.ref_table, ref_schema=cons.ref_schema,
+                               ref_columns=list(cons.ref_columns))
+        return convention_name(self.nc, self.model, probe, given) == cons.name
 
     def table_comment(self, op: Operation) -> None:
         self.model.comment = getattr(op, "comment", None) if isinstance(op, CreateTableCommentOp) else None
@@ -340,8 +359,13 @@ def _where(idx: IndexSpec) -> str:
     return _sql_of(where)
 
 
-def convention_name(nc: Mapping[str, Any], model: TableModel, cons: ConstraintSpec) -> str | None:
-    """The name SQLAlchemy's naming convention ``nc`` gives ``cons`` on this table, if it gives one."""
+def convention_name(nc: Mapping[str, Any], model: TableModel, cons: ConstraintSpec,
+                    given: Any = None) -> str | None:
+    """The name SQLAlchemy's naming convention ``nc`` gives ``cons`` on this table, if it gives one.
+
+    ``given``: the name the constraint was given (a convention using ``%(constraint_name)s``
+    turns it into its own; ``op.f()`` marks it final).
+    """
     md = MetaData(naming_convention=dict(nc))
     cols = [Column(c.name, NullType()) for c in model.columns]
     for extra in cons.columns:
@@ -355,15 +379,15 @@ def convention_name(nc: Mapping[str, Any], model: TableModel, cons: ConstraintSp
         table = Table(model.name, md, *cols, schema=model.schema)
         obj: Any
         if cons.kind == "primary":
-            obj = PrimaryKeyConstraint(*cons.columns)
+            obj = PrimaryKeyConstraint(*cons.columns, name=given)
         elif cons.kind == "unique":
-            obj = UniqueConstraint(*cons.columns)
+            obj = UniqueConstraint(*cons.columns, name=given)
         elif cons.kind == "check":
             condition: Any = cons.sqltext if isinstance(cons.sqltext, ClauseElement) else str(cons.sqltext)
-            obj = CheckConstraint(condition)
+            obj = CheckConstraint(condition, name=given)
         else:
             prefix = f"{cons.ref_schema}.{cons.ref_table}" if cons.ref_schema else str(cons.ref_table)
-            obj = ForeignKeyConstraint(cons.columns, [f"{prefix}.{c}" for c in cons.ref_columns])
+            obj = ForeignKeyConstraint(cons.columns, [f"{prefix}.{c}" for c in cons.ref_columns], name=given)
         table.append_constraint(obj)
     except (exc.SQLAlchemyError, KeyError, TypeError, ValueError):
         return None

@@ -124,7 +124,9 @@ class MoveAndCopy(BatchStrategy):
         """
         modelled = [inner for inner in op.operations if not self.is_registered_operation(inner)]
         after = tuple(inner for inner in op.operations if self.is_registered_operation(inner))
-        BatchEditor(model, op.naming_convention, self.impl.type_change_using).apply(modelled)
+        # target_metadata's naming convention, and the batch's own over it
+        convention = {**dict(self.impl.naming_convention or {}), **dict(op.naming_convention or {})}
+        BatchEditor(model, convention, self.impl.type_change_using).apply(modelled)
         if op.partial_reordering:
             model.columns = reorder(model.columns, op.partial_reordering, op.table_name)
         if op.table_kwargs:
