@@ -289,3 +289,36 @@ def test_batch_naming_convention_names_what_the_batch_creates(sqlite_pair) -> No
     assert [c[0] for c in sqlite_pair.mig.schema()["product"]["checks"]] == ["ck_product_price_positive"]
     sqlite_pair.mig.upgrade()
     assert sqlite_pair.mig.schema()["product"]["checks"] == []
+
+
+def test_dialect_prefixed_options_are_ignored_in_the_sqlite_copy(offline_pair, sqlite_pair) -> None:
+    batch = """
+        copy_from = sa.Table("product", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                             sa.Column("code", sa.String(20)), sa.Column("price", sa.Integer),
+                             mysql_engine="InnoDB", postgresql_with_oids=False)
+        with op.batch_alter_table("product", copy_from=copy_from, recreate="always",
+                                  table_kwargs={"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
+                                                "postgresql_partition_by": "RANGE (id)"}) as batch_op:
+            batch_op.alter_column("code", type_=sa.Integer, postgresql_using="code::integer")
+            batch_op.create_unique_constraint("uq_price", ["price"], postgresql_nulls_not_distinct=True)
+            batch_op.create_index("ix_code", ["code"], postgresql_using="hash", mysql_length=5,
+                                  postgresql_include=["price"])
+    """
+    pair = offline_pair("sqlite:///unused.db")
+    pair.write("a1", None, CREATE)
+    pair.write("b2", "a1", batch)
+    found = pair.mig.statements("a1:b2")
+    text = "\n".join(found)
+    for word in ("ENGINE", "CHARSET", "PARTITION", "::", "USING", "NULLS", "INCLUDE", "hash", "InnoDB"):
+        assert word not in text
+    insert = next(s for s in found if s.startswith("INSERT"))
+    assert insert == ("INSERT INTO _mig_tmp_product (id, code, price) SELECT id, CAST(code AS INTEGER) "
+                      "AS code, price\nFROM product")
+    assert "CREATE INDEX ix_code ON product (code)" in found
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", batch)
+    sqlite_pair.upgrade()
+    schema = sqlite_pair.assert_same_schema()
+    assert schema["product"]["uniques"] == [("uq_price", ("price",))]
+    assert sqlite_pair.assert_same_rows("SELECT id, code, price FROM product ORDER BY id") == [
+        (1, 42, 5), (2, 7, 6)]
