@@ -46,14 +46,14 @@ GRAPH = [
 class Pair:
     """An Alembic project and a mig project with the same scripts, on one database or two."""
 
-    def __init__(self, root: Path, shared: bool) -> None:
+    def __init__(self, root: Path, shared: bool, graph: list[tuple[Any, ...]] = GRAPH) -> None:
         self.root = root
-        self.urls = {}
+        self.urls: dict[str, str] = {}
         for tool in ("alembic", "mig"):
             location = root / tool / "migrations"
             (location / "versions").mkdir(parents=True)
             (location / "env.py").write_text(ENV_PY.format(tool=tool))
-            for rev, down, labels, deps in GRAPH:
+            for rev, down, labels, deps in graph:
                 (location / "versions" / f"{rev}_step.py").write_text(
                     SCRIPT.format(rev=rev, down=down, labels=labels, deps=deps))
             db = root / ("shared.db" if shared else f"{tool}.db")
@@ -154,3 +154,53 @@ def test_a_database_passes_between_alembic_and_mig(one: Pair) -> None:
     assert agree() == {"8f51", "62b8"}
     one.run("mig", "downgrade", "base")
     assert agree() == set() and one.rows("alembic") == set()
+
+
+# Where mig's answer differs on purpose (docs/differences.md): both tools on the same graph.
+
+def _pair(tmp_path: Path, graph: list[tuple[Any, ...]]) -> Pair:
+    return Pair(tmp_path, shared=False, graph=graph)
+
+
+def test_label_minus_one_from_a_merge_walks_the_labelled_branch(tmp_path: Path) -> None:
+    pair = _pair(tmp_path, [("aaaa", None, None, None), ("bbbb", "aaaa", ("left",), None),
+                            ("cccc", "aaaa", ("right",), None), ("mmmm", ("bbbb", "cccc"), None, None)])
+    for tool in ("alembic", "mig"):
+        pair.run(tool, "upgrade", "heads")
+    with pytest.raises(Exception, match="Ambiguous walk"):
+        pair.run("alembic", "downgrade", "left@-1")
+    pair.run("mig", "downgrade", "left@-1")
+    assert pair.rows("mig") == {"bbbb", "cccc"}  # the merge is undone, from the left side
+
+
+def test_label_base_takes_down_only_the_labelled_branch(tmp_path: Path) -> None:
+    pair = _pair(tmp_path, [("aaaa", None, None, None), ("bbbb", "aaaa", ("left",), None),
+                            ("cccc", "aaaa", ("right",), None)])
+    for tool in ("alembic", "mig"):
+        pair.run(tool, "upgrade", "heads")
+        pair.run(tool, "downgrade", "left@base")
+    assert pair.rows("alembic") == set()  # the shared root, and so the right branch too
+    assert pair.rows("mig") == {"cccc"}  # down to where left leaves the shared aaaa
+    from mig.errors import MigError
+
+    with pytest.raises(MigError, match="no branch label 'nosuch'"):
+        pair.run("mig", "downgrade", "nosuch@base")
+
+
+def test_downgrade_below_a_depends_on_keeps_only_rows_nothing_else_reaches(tmp_path: Path) -> None:
+    # cccc depends on aaaa, which its own down_revision line reaches already; dddd: another root
+    pair = _pair(tmp_path, [("aaaa", None, None, None), ("bbbb", "aaaa", None, None),
+                            ("cccc", "bbbb", None, "aaaa"), ("dddd", None, None, None)])
+    for tool in ("alembic", "mig"):
+        pair.run(tool, "upgrade", "heads")
+        pair.run(tool, "downgrade", "bbbb")
+    assert pair.rows("alembic") == {"aaaa", "bbbb", "dddd"}  # aaaa: a row bbbb reaches
+    assert pair.rows("mig") == {"bbbb", "dddd"}
+    assert pair.current("alembic") == pair.current("mig") == {"bbbb", "dddd"}
+    # mig reads Alembic's table the same way
+    pair.urls["mig"] = pair.urls["alembic"]
+    assert pair.current("mig") == {"bbbb", "dddd"}
+    pair.run("mig", "downgrade", "dddd@-1")
+    assert pair.rows("alembic") == {"aaaa", "bbbb"}
+    pair.run("mig", "upgrade", "heads")
+    assert pair.rows("alembic") == {"cccc", "dddd"}

@@ -148,9 +148,11 @@ def current(config: Config, verbose: bool = False) -> Current:
     rmap = script.revision_map
 
     def one(heads: tuple[str, ...], name: str | None, url: str | None) -> Current:
-        rows = tuple(rmap.script(h) for h in heads)
+        applied_heads = rmap.applied_heads(heads)
+        # the rows, less one another row reaches (Alembic can leave such a row), as Alembic shows
+        rows = tuple(rmap.script(h) for h in applied_heads if h in heads)
         # every head of the applied set that is not a row: applied only through a depends_on
-        effective = [r for r in rmap.applied_heads(heads) if r not in heads]
+        effective = [r for r in applied_heads if r not in heads]
         return Current(rows=rows, effective_heads=tuple(rmap.script(r) for r in effective), heads=heads,
                        name=name, url=url)
 

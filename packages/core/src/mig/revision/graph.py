@@ -423,7 +423,8 @@ class RevisionMap:
         starts: list[str | None] = list(current_rows)
         if rel.label is not None:
             members = self.lineage(rel.label)
-            starts = [r for r in current_rows if r in members]
+            # a row another row reaches (Alembic can leave one) is not where a branch stands
+            starts = [r for r in self.applied_heads(current_rows) if r in current_rows and r in members]
             if not starts and rel.steps > 0:
                 applied = self.ancestors(current_rows, dependencies=True) & members
                 starts = list(self.heads_of_down(applied)) if applied else []
