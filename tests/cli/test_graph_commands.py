@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -210,3 +211,39 @@ def test_step_lines_name_the_script_and_its_parents(mig: Mig, branched: str) -> 
     assert lines(mig("downgrade", "side@-1", ok=True)) == ["Ran downgrade ccc -> aaa"]
     assert mig("current", ok=True).stdout == "bbb (head)\n"
     assert lines(mig("stamp", "ccc", ok=True)) == ["Stamped bbb -> bbb, ccc"]
+
+
+def test_progress_line_elapsed_time_moves_during_a_long_step(mig: Mig) -> None:
+    mig("-q", "init", "migrations", ok=True)
+    mig("revision", "-m", "slow", "--rev-id", "sss", ok=True)
+    script = mig.cwd / "migrations" / "versions" / "sss_slow.py"
+    text = script.read_text()
+    assert "def upgrade() -> None:\n    pass" in text
+    script.write_text(text.replace("def upgrade() -> None:\n    pass",
+                                   "def upgrade() -> None:\n    import time\n    time.sleep(2.6)"))
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run([str(MIG), "upgrade", "head"], cwd=mig.cwd, env=mig.env,
+                              stdout=subprocess.PIPE, stderr=slave, timeout=60)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    shown = b"".join(chunks).decode()
+    drawn = re.findall(r"\r\x1b\[2Kupgrade sss \(1 of 1\), (\d+\.\d)s elapsed", shown)
+    # drawn at the start, then redrawn about every second while the step sleeps
+    assert len(drawn) >= 3, shown
+    assert float(drawn[-1]) - float(drawn[0]) >= 1.5, drawn
+    assert drawn == sorted(drawn, key=float)
+    # nothing is drawn after the step's line: the timer stopped with the step
+    tail = shown[shown.index("Ran upgrade base -> sss"):]
+    assert "elapsed" not in tail, tail

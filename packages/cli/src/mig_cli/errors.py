@@ -93,6 +93,7 @@ def report(exc: BaseException, *, traceback: bool) -> int:
 
     state = CliState.current
     if state is not None and state._status is not None:
+        state._status.stop_ticking()
         state._status.clear()
     message, unexpected = describe(exc)
     if traceback:

@@ -174,6 +174,7 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
 def _clear_status() -> None:
     state = CliState.current
     if state is not None and state._status is not None:
+        state._status.stop_ticking()
         state._status.clear()
 
 

@@ -71,12 +71,33 @@ class TerminalProgressReporter(ProgressReporter):
 
     A separate class so that, off a terminal, no ``mig_step_progress``
     implementation is registered and long operations need not count for it.
+    While a step runs, the line is redrawn every :attr:`interval` seconds so
+    that its elapsed time moves (a daemon thread, stopped at the step's end).
     """
+
+    #: seconds between redraws of the progress line during a step
+    interval = 1.0
+
+    def __init__(self, status: TerminalStatus) -> None:
+        super().__init__(status)
+        self._extra = ""
+
+    @hookimpl
+    def mig_before_step(self, step: Any) -> None:
+        self._extra = ""
+        super().mig_before_step(step)
+        self.status.tick(lambda: self._line(step, self._extra), self.interval)
+
+    @hookimpl
+    def mig_after_step(self, step: Any) -> None:
+        self.status.stop_ticking()
+        super().mig_after_step(step)
 
     @hookimpl
     def mig_step_progress(self, step: Any, done: int, total: int | None, what: str) -> None:
         amount = f"{done} of {total}" if total else f"{done}"
         if step is not None:
-            self.status.show(self._line(step, f": {amount} {what}"))
+            self._extra = f": {amount} {what}"
+            self.status.show(self._line(step, self._extra))
         else:
             self.status.show(f"{amount} {what}")

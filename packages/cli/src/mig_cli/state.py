@@ -88,6 +88,7 @@ class CliState:
     def close(self) -> None:
         """Undo what the run set up (matters when several runs share a process, as in tests)."""
         if self._status is not None:
+            self._status.stop_ticking()
             self._status.clear()
         if self._plugins:
             from mig import plugins
