@@ -195,6 +195,35 @@ def test_add_column_insert_after_under_auto_is_not_ignored(sqlite_pair) -> None:
         (1, None, "42", 5), (2, None, "7", 6)]
 
 
+def test_alter_column_insert_before_under_auto_moves_the_column(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.alter_column("price", insert_before="code")
+    """)
+    sqlite_pair.mig.upgrade()
+    assert [c[0] for c in sqlite_pair.mig.schema()["product"]["columns"]] == ["id", "price", "code"]
+    assert sqlite_pair.mig.rows("SELECT id, price, code FROM product ORDER BY id") == [
+        (1, 5, "42"), (2, 6, "7")]
+
+
+def test_table_args_objects_can_be_used_in_two_batches(sqlite_pair) -> None:
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", """
+        args = (sa.CheckConstraint("price >= 0", name="ck_nonneg"), sa.UniqueConstraint("code", name="uq_code"))
+        with op.batch_alter_table("product", recreate="always", table_args=args) as batch_op:
+            batch_op.alter_column("price", nullable=False)
+        with op.batch_alter_table("product", recreate="always", table_args=args[:1]) as batch_op:
+            batch_op.drop_constraint("uq_code", type_="unique")
+            batch_op.drop_constraint("ck_nonneg", type_="check")
+        assert all(getattr(c, "parent", None) is None for c in args)
+    """)
+    sqlite_pair.mig.upgrade()
+    schema = sqlite_pair.mig.schema()
+    assert [c[0] for c in schema["product"]["checks"]] == ["ck_nonneg"]  # table_args come back
+    assert schema["product"]["uniques"] == []
+
+
 def test_add_column_insert_after_under_never_is_refused(sqlite_pair) -> None:
     from mig.errors import MigError
 

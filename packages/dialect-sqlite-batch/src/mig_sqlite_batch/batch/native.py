@@ -97,6 +97,8 @@ def _op_reason(op: Operation, model: TableModel | None, elsewhere: list[str],
             return "NOT NULL without a default"
         return None
     if isinstance(op, AlterColumnOp):
+        if op.kw.get("insert_before") is not None or op.kw.get("insert_after") is not None:
+            return "insert_before/insert_after: ALTER TABLE cannot move a column"
         if op.type_ is not None or op.nullable is not None or op.server_default is not False \
                 or op.autoincrement is not None:
             return "SQLite cannot alter a column's type, nullability or default"
