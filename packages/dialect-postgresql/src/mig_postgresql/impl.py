@@ -171,8 +171,7 @@ class PostgresqlImpl(DialectImpl):
         if self._enum_types.get(key):
             return
         if (not self.as_sql and self.connection is not None
-                and self.dialect.has_type(self.connection, enum.name,  # type: ignore[attr-defined]
-                                          schema=enum.schema)):
+                and _pg_inspector(self.connection).has_type(enum.name, schema=enum.schema)):
             self._enum_types[key] = True
             return
         super().execute(CreateEnumType(enum))
@@ -425,6 +424,13 @@ def _nextval(default: Any) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def _pg_inspector(connection: Any) -> Any:
+    """SQLAlchemy's PostgreSQL ``Inspector`` (``has_type`` is its own, not the base class's)."""
+    from sqlalchemy import inspect
+
+    return inspect(connection)
 
 
 def _native_enum(type_: TypeEngine[Any], dialect: Any) -> Any:
