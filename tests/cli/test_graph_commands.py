@@ -120,10 +120,11 @@ def test_edit_opens_the_script_in_editor(mig: Mig, branched: str, tmp_path) -> N
     assert script.read_text().endswith("# edited\n")
 
 
-def test_progress_line_on_a_terminal(mig: Mig, branched: str) -> None:
+def _stderr_on_a_terminal(mig: Mig, *args: str) -> str:
+    """Run ``mig ARGS`` with stderr on a pseudo-terminal; returns what it drew there (exit 0 asserted)."""
     master, slave = pty.openpty()
     try:
-        proc = subprocess.run([str(MIG), "upgrade", "side@head"], cwd=mig.cwd, env=mig.env,
+        proc = subprocess.run([str(MIG), *args], cwd=mig.cwd, env=mig.env,
                               stdout=subprocess.PIPE, stderr=slave, timeout=60)
         os.close(slave)
         chunks = []
@@ -138,7 +139,11 @@ def test_progress_line_on_a_terminal(mig: Mig, branched: str) -> None:
     finally:
         os.close(master)
     assert proc.returncode == 0
-    shown = b"".join(chunks).decode()
+    return b"".join(chunks).decode()
+
+
+def test_progress_line_on_a_terminal(mig: Mig, branched: str) -> None:
+    shown = _stderr_on_a_terminal(mig, "upgrade", "side@head")
     assert "\r\x1b[2Kupgrade aaa (1 of 2), " in shown
     assert "\r\x1b[2Kupgrade ccc (2 of 2), " in shown
     assert "Ran upgrade aaa -> ccc" in shown
@@ -221,24 +226,7 @@ def test_progress_line_elapsed_time_moves_during_a_long_step(mig: Mig) -> None:
     assert "def upgrade() -> None:\n    pass" in text
     script.write_text(text.replace("def upgrade() -> None:\n    pass",
                                    "def upgrade() -> None:\n    import time\n    time.sleep(2.6)"))
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.run([str(MIG), "upgrade", "head"], cwd=mig.cwd, env=mig.env,
-                              stdout=subprocess.PIPE, stderr=slave, timeout=60)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        os.close(master)
-    assert proc.returncode == 0
-    shown = b"".join(chunks).decode()
+    shown = _stderr_on_a_terminal(mig, "upgrade", "head")
     drawn = re.findall(r"\r\x1b\[2Kupgrade sss \(1 of 1\), (\d+\.\d)s elapsed", shown)
     # drawn at the start, then redrawn about every second while the step sleeps
     assert len(drawn) >= 3, shown
