@@ -1,0 +1,1 @@
+"""Rendering operations as the Python of a migration script."""
