@@ -123,3 +123,19 @@ def test_multidb_current_shows_every_database(mig: Mig) -> None:
     assert [(db["name"], [c["revision"] for c in db["current"]]) for db in data["databases"]] == [
         ("engine1", ["m1"]), ("engine2", ["m2"])]
     assert [c["revision"] for c in data["current"]] == ["m1", "m2"]
+
+
+def test_multidb_current_names_databases_by_engine_name_not_by_order(mig: Mig) -> None:
+    mig("-q", "init", "-t", "multidb", "migrations", ok=True)
+    env = mig.cwd / "migrations" / "env.py"
+    text = env.read_text()
+    # an env.py that migrates the databases in the other order than the configuration lists them
+    env.write_text(text.replace("for name, db in _databases().items():",
+                                "for name, db in reversed(list(_databases().items())):"))
+    mig("revision", "-m", "one", "--rev-id", "m1", ok=True)
+    mig("revision", "-m", "two", "--rev-id", "m2", ok=True)
+    mig("upgrade", "m1", ok=True)
+    mig("upgrade", "head", env={"MIG_URL_ENGINE1": f"sqlite:///{mig.cwd / 'other.db'}"}, ok=True)
+    data = json.loads(mig("current", "--json", ok=True).stdout)
+    assert [(db["name"], [c["revision"] for c in db["current"]]) for db in data["databases"]] == [
+        ("engine2", ["m2"]), ("engine1", ["m1"])]

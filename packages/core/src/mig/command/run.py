@@ -137,13 +137,15 @@ def current(config: Config, verbose: bool = False) -> Current:
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
         connection = ctx.connection
         url = connection.engine.url.render_as_string(hide_password=True) if connection is not None else None
-        found.append((tuple(heads), None, url))
+        name = ctx.run_arguments.get("engine_name")
+        found.append((tuple(heads), None if name is None else str(name), url))
         return []
 
     _run(config, script, plan, create_version_table=False)
-    # the multidb template migrates the [databases] tables in their order: name each run so
+    # an env.py that does not pass engine_name: the [databases] tables, in their order
     databases = config.get("databases")
-    if isinstance(databases, Mapping) and len(databases) == len(found):
+    if all(name is None for _, name, _ in found) and isinstance(databases, Mapping) \
+            and len(databases) == len(found):
         found = [(heads, str(name), url) for (heads, _, url), name in zip(found, databases, strict=True)]
     rmap = script.revision_map
 

@@ -97,6 +97,9 @@ class MigrationContext:
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
         self._offline_bind: Engine | None = None
+        #: The keyword arguments of the current ``run_migrations`` call (``engine_name`` in a
+        #: multi-database env.py); the scripts' functions receive them too.
+        self.run_arguments: Mapping[str, Any] = {}
 
     # -- construction (Alembic's MigrationContext.configure) ------------------------------
 
@@ -226,6 +229,7 @@ class MigrationContext:
         if not as_sql and not self.transaction_per_migration and connection is not None \
                 and connection.in_transaction():
             impl.on_transaction_begin(connection)
+        self.run_arguments = dict(kw)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
         if create_version_table and (not as_sql or not heads) and (steps or not as_sql):
