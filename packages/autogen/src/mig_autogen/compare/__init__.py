@@ -1,0 +1,46 @@
+"""The comparison engine: reflect the database in bulk, run the comparators, order their operations.
+
+Comparators are registered through ``mig_autogen_register_comparators`` as
+:class:`mig_autogen.specs.Comparator` descriptors (the built-in ones too, in
+:mod:`mig_autogen.plugin`). Every comparator is a plain function whose first
+argument is the run's :class:`~mig_autogen.compare.context.CompareContext`
+and which returns (or yields) :mod:`mig.ops` operations; its other arguments
+depend on its ``level``:
+
+``"schema"`` -- once per schema compared::
+
+    compare(ctx, schema: str | None, model_tables: dict[str, Table],
+            db_tables: dict[str, Table]) -> Iterable[Operation]
+
+  ``schema`` is ``None`` for the default schema. Both dicts are keyed by
+  table name, after ``include_name`` and ``include_object`` filtered them;
+  a table the models rename (``info={"renamed_from": "old"}``) is keyed in
+  ``db_tables`` by its *new* name, so equal keys are the same table. Tables
+  only on one side are there too (the built-in ``tables`` comparator turns
+  them into ``create_table`` / ``drop_table``).
+
+``"table"`` -- once per table present on both sides::
+
+    compare(ctx, model_table: Table, db_table: Table) -> Iterable[Operation]
+
+  Use ``ctx.db_column_name(model_table, column)`` to find a model column in
+  ``db_table`` (it follows column renames).
+
+``"column"`` -- once per column present on both sides::
+
+    compare(ctx, model_table: Table, model_column: Column,
+            db_table: Table, db_column: Column) -> Iterable[Operation]
+
+  Column comparators usually yield an :class:`mig.ops.AlterColumnOp` with
+  only the aspect they compare set (``type_``, ``nullable``,
+  ``server_default``, ``comment`` ...); the engine merges the fragments for
+  one column into a single ``alter_column``. Build them with
+  :func:`mig_autogen.compare.alter.alter_column` so the ``existing_*``
+  fields (which make the operation reversible) are filled in.
+
+A comparator with ``dialect="postgresql"`` runs only on that database.
+Operations are ordered by the engine, not by the comparator: foreign keys
+dropped first, then tables dropped (reverse foreign-key order), renamed, each
+existing table's changes, tables created (foreign-key order), foreign keys
+created last; the downgrade is the reverse of every operation, in reverse order.
+"""

@@ -1,0 +1,127 @@
+"""What every comparator receives: the connection, the dialect's rules, env.py's options and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mig_autogen.compare import hooks
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column, Table
+    from sqlalchemy.engine import Connection, Dialect, Inspector
+
+    from mig_autogen.rules import DialectRules
+
+#: ``context.configure`` keywords the comparison reads, with mig's defaults.
+DEFAULT_OPTIONS: Mapping[str, Any] = {
+    "include_name": None,
+    "include_object": None,
+    "compare_type": True,
+    "compare_server_default": True,
+    "include_schemas": False,
+    "version_table": "mig_version",
+    "version_table_schema": None,
+    "detect_renames": True,
+}
+
+
+@dataclass
+class CompareContext:
+    """The state of one comparison run, handed to every comparator as ``ctx``.
+
+    :param connection: the live SQLAlchemy ``Connection``.
+    :param options: ``context.configure`` keywords (see :data:`DEFAULT_OPTIONS`):
+        ``include_name(name, type_, parent_names)``, ``include_object(object,
+        name, type_, reflected, compare_to)``, ``compare_type`` and
+        ``compare_server_default`` (a bool or Alembic's callables),
+        ``include_schemas``, ``version_table``, ``version_table_schema``.
+    :param migration_context: the :class:`mig.runtime.MigrationContext` when
+        the run has one (it is the first argument of the ``compare_type`` /
+        ``compare_server_default`` callables); ``None`` for a bare connection.
+    :param rules: the dialect's :class:`~mig_autogen.rules.DialectRules`,
+        asked for once per run through the ``mig_autogen_dialect_rules`` hook.
+    :param extra: what ``rules.reflect_extra`` read (enum types, sequences ...).
+    :param column_renames: ``{(schema, table): {new_name: old_name}}`` for the
+        columns the engine paired by ``info={"renamed_from": ...}``.
+    :param table_renames: ``{(schema, new_name): old_name}`` likewise for tables.
+    """
+
+    connection: Connection
+    options: dict[str, Any] = field(default_factory=dict)
+    migration_context: Any = None
+    rules: DialectRules = None  # type: ignore[assignment]
+    extra: dict[str, Any] = field(default_factory=dict)
+    column_renames: dict[tuple[str | None, str], dict[str, str]] = field(default_factory=dict)
+    table_renames: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    _inspector: Inspector | None = None
+    _include_hook: bool | None = None
+
+    def __post_init__(self) -> None:
+        merged = dict(DEFAULT_OPTIONS)
+        merged.update({k: v for k, v in self.options.items() if v is not None or k not in DEFAULT_OPTIONS})
+        self.options = merged
+        if self.rules is None:
+            self.rules = hooks.dialect_rules(self.dialect_name)
+
+    # -- the database ------------------------------------------------------
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.connection.dialect
+
+    @property
+    def dialect_name(self) -> str:
+        return str(self.connection.dialect.name)
+
+    @property
+    def inspector(self) -> Inspector:
+        """One ``Inspector`` for the run (its caches serve every comparator)."""
+        if self._inspector is None:
+            from sqlalchemy import inspect
+
+            self._inspector = inspect(self.connection)
+        return self._inspector
+
+    @property
+    def default_schema(self) -> str | None:
+        return self.inspector.default_schema_name
+
+    # -- filters -------------------------------------------------------------
+
+    def include_name(self, name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+        """env.py's ``include_name`` (applied to names before anything is reflected)."""
+        fn: Callable[..., Any] | None = self.options.get("include_name")
+        return True if fn is None else bool(fn(name, type_, dict(parent_names)))
+
+    def include(self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        """Whether to compare ``obj``: env.py's ``include_object`` (false wins), then the hook.
+
+        ``type_`` is one of ``"table"``, ``"column"``, ``"index"``,
+        ``"unique_constraint"``, ``"foreign_key_constraint"``,
+        ``"check_constraint"``, ``"primary_key"``, ``"enum"``.
+        """
+        fn: Callable[..., Any] | None = self.options.get("include_object")
+        if fn is not None and not fn(obj, name, type_, reflected, compare_to):
+            return False
+        if self._include_hook is None:
+            self._include_hook = hooks.has_include_object_hook()
+        if self._include_hook:
+            return hooks.include_object(obj, name, type_, reflected, compare_to) is not False
+        return True
+
+    # -- helpers for comparators ---------------------------------------------
+
+    def callable_context(self) -> Any:
+        """The first argument of env.py's ``compare_type`` / ``compare_server_default`` callables."""
+        return self.migration_context if self.migration_context is not None else self
+
+    def db_column_name(self, model_table: Table, model_column: Column[Any]) -> str:
+        """The name ``model_column`` has in the database now (its old name when it is being renamed)."""
+        renames = self.column_renames.get((model_table.schema, model_table.name))
+        return renames.get(model_column.name, model_column.name) if renames else model_column.name
+
+    def db_table_name(self, model_table: Table) -> str:
+        """The name ``model_table`` has in the database now (its old name when it is being renamed)."""
+        return self.table_renames.get((model_table.schema, model_table.name), model_table.name)
