@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mig.ops.autogen_ops import RenameHintOp
 from mig.ops.base import Operation, qualified
 from mig.ops.constraint_ops import (
     ConstraintType,
@@ -39,5 +40,5 @@ __all__ = [
     "CreateCheckConstraintOp", "CreateForeignKeyOp", "CreateIndexOp", "CreatePrimaryKeyOp",
     "CreateTableCommentOp", "CreateTableOp", "CreateUniqueConstraintOp", "DropColumnOp",
     "DropConstraintOp", "DropIndexOp", "DropTableCommentOp", "DropTableOp", "ExecuteSQLOp",
-    "Operation", "RenameTableOp", "qualified",
+    "Operation", "RenameHintOp", "RenameTableOp", "qualified",
 ]
