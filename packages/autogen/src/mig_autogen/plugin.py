@@ -12,3 +12,20 @@ def mig_addhooks(pluginmanager: Any) -> None:
     from mig_autogen import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
+
+
+# -- comparison (mig_autogen.compare) ----------------------------------------------
+
+
+@hookimpl
+def mig_autogen_register_comparators() -> Any:
+    from mig_autogen.compare.builtin import BUILTIN_COMPARATORS
+
+    return BUILTIN_COMPARATORS
+
+
+@hookimpl
+def mig_autogenerate(migration_context: Any, metadata: Any, config: Any) -> Any:
+    from mig_autogen.api import compare_metadata
+
+    return compare_metadata(migration_context, metadata)

@@ -1,0 +1,58 @@
+"""Reflection in bulk: one ``MetaData.reflect`` per schema, after ``include_name`` chose the tables.
+
+SQLAlchemy 2's ``MetaData.reflect(only=...)`` reads every table of a schema
+with the inspector's ``get_multi_*`` calls (one query per kind of object,
+whatever the number of tables) on the databases whose dialect implements
+them (PostgreSQL); elsewhere SQLAlchemy falls back to its per-table calls.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mig_autogen.compare.names import parent_names
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+    from mig_autogen.compare.context import CompareContext
+
+#: Schemas that hold the database's own catalog, never compared.
+SYSTEM_SCHEMAS = frozenset({"information_schema", "pg_catalog", "pg_toast", "performance_schema", "mysql", "sys"})
+
+
+def schemas_to_compare(ctx: CompareContext) -> list[str | None]:
+    """``None`` (the default schema), plus every other schema with ``include_schemas`` (``include_name`` filters)."""
+    schemas: list[str | None] = [None]
+    if ctx.options.get("include_schemas"):
+        default = ctx.default_schema
+        for name in sorted(ctx.inspector.get_schema_names()):
+            if name == default or name in SYSTEM_SCHEMAS or name.startswith("pg_"):
+                continue
+            if ctx.include_name(name, "schema", {}):
+                schemas.append(name)
+    return schemas
+
+
+def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
+    """The database's table names in ``schema`` that ``include_name`` keeps (the version table left out)."""
+    version_table = ctx.options.get("version_table") or "mig_version"
+    version_schema = ctx.options.get("version_table_schema")
+    names = []
+    for name in ctx.inspector.get_table_names(schema=schema):
+        if name == version_table and (version_schema or None) == schema:
+            continue
+        if ctx.include_name(name, "table", parent_names(schema, name)):
+            names.append(name)
+    return names
+
+
+def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) -> dict[str, Table]:
+    """The ``names`` tables of ``schema``, reflected together, by name."""
+    from sqlalchemy import MetaData
+
+    if not names:
+        return {}
+    metadata = MetaData()
+    metadata.reflect(bind=ctx.connection, schema=schema, only=names, resolve_fks=False)
+    return {t.name: t for t in metadata.tables.values() if t.schema == schema}
