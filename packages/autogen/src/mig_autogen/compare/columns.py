@@ -141,9 +141,10 @@ def compare_server_default(ctx: CompareContext, model_table: Table, model_column
                          model_column.server_default, model_text)
     if differs is None:
         rules, dialect = ctx.rules, ctx.dialect
-        if model_text is None and db_text is not None and rules.reflected_default_is_implicit(
-                db_text, db_column, dialect):
-            return
+        if model_text is None and db_text is not None and (
+                rules.reflected_default_is_implicit(db_text, db_column, dialect)
+                or (db_column.autoincrement is True and model_table.autoincrement_column is model_column)):
+            return  # a default the database made for a sequence or an autoincrement column
         norm_db = rules.normalize_default(db_text, db_column, dialect)
         norm_model = rules.normalize_default(model_text, model_column, dialect)
         differs = rules.default_differs(norm_db, norm_model, db_column, model_column, dialect)

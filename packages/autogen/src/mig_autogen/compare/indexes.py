@@ -53,7 +53,7 @@ def _options(ctx: CompareContext, index: Index, reflected: Index | None) -> dict
     out: dict[str, str] = {}
     for option in COMPARED_OPTIONS:
         value = index.dialect_kwargs.get(prefix + option)
-        if value is None:
+        if value is None or isinstance(value, (bool, int, list, dict, tuple)):
             continue
         text = loose_sql(value if isinstance(value, str) else sql_text(ctx, value))
         if text in _DEFAULT_VALUES.get(option, ()):
@@ -74,10 +74,14 @@ def drop_index_op(ctx: CompareContext, table: Table, index: Index, schema: str |
                        existing_unique=create.unique, existing_kw=create.kw)
 
 
-def _fk_backing(index: Index, table: Table) -> bool:
-    """An index the database made for a foreign key (MySQL): named like the key, on its columns."""
+def fk_backing(index: Index, table: Table) -> bool:
+    """An index the database made for a foreign key (MySQL): on the key's columns, named like the key
+    or like its first column."""
+    if index.unique:
+        return False
     cols = tuple(c.name for c in index.columns)
-    return any(name_of(fk) == name_of(index) and tuple(c.name for c in fk.columns) == cols
+    name = name_of(index)
+    return any(tuple(c.name for c in fk.columns) == cols and name in (name_of(fk), cols[0])
                for fk in table.foreign_key_constraints)
 
 
@@ -90,7 +94,10 @@ def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Table) ->
     db_by_name = {name_of(i): i for i in db_table.indexes if name_of(i) is not None}
     db_uniques = {name_of(c): c for c in db_table.constraints
                   if isinstance(c, UniqueConstraint) and name_of(c) is not None}
-    model_unique_names = {name_of(c) for c in model_table.constraints if isinstance(c, UniqueConstraint)}
+    model_uniques = [c for c in model_table.constraints if isinstance(c, UniqueConstraint)]
+    model_unique_names = {name_of(c) for c in model_uniques}
+    # a database that keeps unique constraints as unique indexes (MySQL) reports them here
+    model_unique_cols = {tuple(to_db.get(c.name, c.name) for c in uc.columns) for uc in model_uniques}
     seen: set[str] = set()
     for index in sorted(model_table.indexes, key=lambda i: name_of(i) or ""):
         name = name_of(index)
@@ -117,7 +124,9 @@ def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Table) ->
     for name, db_index in db_by_name.items():
         if name in seen or name in model_unique_names:
             continue
-        if _fk_backing(db_index, db_table) or rules.index_is_implicit(db_index, db_table, dialect):
+        if db_index.unique and tuple(c.name for c in db_index.columns) in model_unique_cols:
+            continue
+        if fk_backing(db_index, db_table) or rules.index_is_implicit(db_index, db_table, dialect):
             continue
         if not ctx.include_name(name, "index", parents) or not ctx.include(db_index, name, "index", True, None):
             continue

@@ -15,7 +15,7 @@ from mig.ops import (
     RenameHintOp,
 )
 from mig_autogen.compare.columns import _pair_hints, column_signature, model_column_copy
-from mig_autogen.compare.indexes import drop_index_op, index_op
+from mig_autogen.compare.indexes import drop_index_op, fk_backing, index_op
 from mig_autogen.compare.keys import fk_op
 from mig_autogen.compare.names import name_of, sql_text
 
@@ -95,7 +95,8 @@ def compare_tables(ctx: CompareContext, schema: str | None, model_tables: dict[s
         cyclic_ids = {id(fk) for fk in cyclic}
         for table, _ in reversed(ordered):
             for index in sorted(table.indexes, key=lambda i: name_of(i) or ""):
-                if name_of(index) is not None:
+                if name_of(index) is not None and not fk_backing(index, table) and not (
+                        ctx.rules.index_is_implicit(index, table, ctx.dialect)):
                     yield drop_index_op(ctx, table, index, table.schema)
             yield DropTableOp(table.name, schema=table.schema,
                               existing_columns=table_items(ctx, table, cyclic_ids), existing_kw=table_kw(table))
