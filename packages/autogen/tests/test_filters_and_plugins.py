@@ -68,7 +68,8 @@ def test_include_object_hook(engine: sa.Engine) -> None:
     model = _db_and_model(engine)
     name = plugins.register(_IncludeHook(), name="test-include-hook")
     try:
-        assert described(engine, model) == ["drop_column kept.old", "add_column kept.new", "create_table fresh"]
+        assert described(engine, model) == ["rename_hint column kept.old -> new?", "drop_column kept.old",
+                                            "add_column kept.new", "create_table fresh"]
         # env.py's callable returning False wins over the hook's "no opinion"
         assert "create_table fresh" not in described(
             engine, model, include_object=lambda o, n, t, r, c: n != "fresh")
