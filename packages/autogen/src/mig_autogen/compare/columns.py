@@ -195,8 +195,8 @@ def compare_computed(ctx: CompareContext, model_table: Table, model_column: Colu
     m_c, r_c = model_column.computed, db_column.computed
     if m_c is None and r_c is None:
         return
-    if m_c is not None and r_c is not None:
-        if loose_sql(sql_text(ctx, m_c.sqltext)) == loose_sql(sql_text(ctx, r_c.sqltext)):
-            return
+    if m_c is not None and r_c is not None and (
+            loose_sql(sql_text(ctx, m_c.sqltext)) == loose_sql(sql_text(ctx, r_c.sqltext))):
+        return
     yield DropColumnOp(model_table.name, db_column.name, schema=model_table.schema, existing_column=db_column)
     yield AddColumnOp(model_table.name, model_column_copy(model_column), schema=model_table.schema)

@@ -171,7 +171,7 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Tabl
     for fk in sorted(model_table.foreign_key_constraints, key=lambda f: (name_of(f) or "", f.column_keys)):
         try:
             key = _fk_key(ctx, fk, tuple(to_db.get(c, c) for c in fk.column_keys), own, None)
-        except Exception:  # noqa: BLE001 - a key to a table the models do not define
+        except Exception:
             continue
         name = name_of(fk)
         found = None
@@ -221,7 +221,7 @@ def _checks(table: Table) -> list[Any]:
 def _implicit_check(constraint: Any, table: Table) -> bool:
     """A check the database adds for a type (MariaDB's ``json_valid(col)`` named after the column)."""
     text = str(getattr(constraint.sqltext, "text", constraint.sqltext)).lower()
-    return "json_valid" in text and name_of(constraint) in table.c
+    return "json_valid" in text and (name_of(constraint) or "") in table.c
 
 
 def compare_check_constraints(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
@@ -229,7 +229,11 @@ def compare_check_constraints(ctx: CompareContext, model_table: Table, db_table:
     schema = model_table.schema
     model_checks = _checks(model_table)
     model_names = {name_of(c) for c in model_checks}
-    db_checks = {name_of(c): c for c in _checks(db_table) if name_of(c) is not None}
+    db_checks: dict[str, Any] = {}
+    for c in _checks(db_table):
+        db_name = name_of(c)
+        if db_name is not None:
+            db_checks[db_name] = c
     for check in model_checks:
         name = name_of(check)
         if name is None or name in db_checks or getattr(check, "_type_bound", False):

@@ -65,7 +65,7 @@ def _sorted(tables: list[Table]) -> tuple[list[tuple[Table, list[Any]]], list[An
 
     try:
         result = sort_tables_and_constraints(sorted(tables, key=lambda t: t.name))
-    except Exception:  # noqa: BLE001 - a key to a table no one defines: keep the name order
+    except Exception:
         return [(t, list(t.foreign_key_constraints)) for t in sorted(tables, key=lambda t: t.name)], []
     ordered = [(t, list(fks)) for t, fks in result if t is not None]
     leftover = [fk for t, fks in result if t is None for fk in fks]
@@ -73,7 +73,7 @@ def _sorted(tables: list[Table]) -> tuple[list[tuple[Table, list[Any]]], list[An
 
 
 def _table_signature(ctx: CompareContext, table: Table) -> Any:
-    return (frozenset((c.name,) + column_signature(ctx, c)[:3] for c in table.columns),
+    return (frozenset((c.name, *column_signature(ctx, c)[:3]) for c in table.columns),
             tuple(c.name for c in table.primary_key.columns))
 
 

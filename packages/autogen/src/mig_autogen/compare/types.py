@@ -87,9 +87,7 @@ def types_differ(reflected: TypeEngine[Any], model: TypeEngine[Any], dialect: Di
     if m_name != r_name:
         if m_name == "boolean_as_int" and r_name in _INTEGERS:
             return False
-        if r_name == "boolean_as_int" and m_name in _INTEGERS:
-            return False
-        return True
+        return not (r_name == "boolean_as_int" and m_name in _INTEGERS)
     if m_name in _LENGTHS:
         m_len, r_len = _length(model, m_name), _length(reflected, r_name)
         if m_name == "char":
@@ -118,5 +116,5 @@ def types_differ(reflected: TypeEngine[Any], model: TypeEngine[Any], dialect: Di
 def _compiled(type_: TypeEngine[Any], dialect: Dialect) -> str:
     try:
         return str(type_.compile(dialect=dialect)).upper().replace(" ", "")
-    except Exception:  # noqa: BLE001 - a type this dialect cannot write compares by name only
+    except Exception:
         return type(type_).__name__.upper()
