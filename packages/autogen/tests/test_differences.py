@@ -252,10 +252,10 @@ def test_named_check_constraints(engine: sa.Engine) -> None:
 
 def test_computed_column_changed_is_dropped_and_added(engine: sa.Engine) -> None:
     def db(md: sa.MetaData) -> None:
-        _base(md, sa.Column("a", sa.Integer), sa.Column("twice", sa.Integer, sa.Computed("a * 2")))
+        _base(md, sa.Column("a", sa.Integer), sa.Column("twice", sa.Integer, sa.Computed("a * 2", persisted=True)))
 
     def model(md: sa.MetaData) -> None:
-        _base(md, sa.Column("a", sa.Integer), sa.Column("twice", sa.Integer, sa.Computed("a * 3")))
+        _base(md, sa.Column("a", sa.Integer), sa.Column("twice", sa.Integer, sa.Computed("a * 3", persisted=True)))
 
     ops = _two(engine, db, model)
     assert [op.describe() for op in ops] == ["drop_column item.twice", "add_column item.twice"]

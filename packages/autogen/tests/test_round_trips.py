@@ -48,7 +48,7 @@ CHANGES: dict[str, Build] = {
         "child" if after else "gone", md, sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("item_id", sa.ForeignKey("item.id")))),
     "computed": lambda md, after: _item(md, sa.Column("n", sa.Integer), sa.Column(
-        "twice", sa.Integer, sa.Computed("n * 3" if after else "n * 2"))),
+        "twice", sa.Integer, sa.Computed("n * 3" if after else "n * 2", persisted=True))),
 }
 
 #: Changes SQLite makes only by copying the table (mig's batch mode, which drafts use there).
