@@ -26,6 +26,7 @@ BUILTIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("stamp", f"{_C}.run:stamp", "Set the version table without running migrations."),
     ("current", f"{_C}.run:current", "Show the revision(s) the database is at."),
     ("check", f"{_C}.run:check", "Fail if the models have changes no revision covers."),
+    ("verify", f"{_C}.verify:verify", "List applied migrations whose file changed or vanished."),
     ("history", f"{_C}.graph:history", "List revisions in order, newest first."),
     ("heads", f"{_C}.graph:heads", "Show the head revision(s) of the scripts."),
     ("branches", f"{_C}.graph:branches", "Show the branch points of the revision graph."),

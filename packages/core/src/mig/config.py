@@ -24,6 +24,8 @@ else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_VERSION_TABLE = "mig_version"
+DEFAULT_LOG_TABLE = "mig_log"
+VERIFY_MODES = ("warn", "strict", "off")
 DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
 CONFIG_SECTION = "mig"
 
@@ -36,6 +38,7 @@ KNOWN_KEYS = frozenset({
     "truncate_slug_length", "timezone", "revision_environment", "sourceless",
     "output_encoding", "allow_generic_dialect", "recursive_version_locations",
     "prepend_sys_path", "databases", "env", "sections",
+    "log_table", "verify",
 })
 
 #: Keys that mig knows from Alembic (or planned) but cannot honour: the reason and what to do.
@@ -189,6 +192,7 @@ class Config:
                 for name, table in databases.items()}
         if env.get("MIG_URL"):
             self.options["url"] = env["MIG_URL"]
+        _check_verify(self.options)
         encoding = self.options.get("output_encoding")
         if encoding is not None:
             import codecs
@@ -240,6 +244,16 @@ class Config:
     @property
     def version_table(self) -> str:
         return str(self.options.get("version_table") or DEFAULT_VERSION_TABLE)
+
+    @property
+    def log_table(self) -> str:
+        """The log table (one row per applied step, with its checksum), beside the version table."""
+        return str(self.options.get("log_table") or DEFAULT_LOG_TABLE)
+
+    @property
+    def verify_mode(self) -> str:
+        """What an upgrade does about applied scripts that changed: "warn", "strict" or "off"."""
+        return str(self.options.get("verify") or "warn")
 
     @property
     def version_table_schema(self) -> str | None:
@@ -376,6 +390,17 @@ class Config:
             key, _, value = item.partition("=")
             result[key] = value
         return result
+
+
+def _check_verify(options: Mapping[str, Any]) -> None:
+    value = options.get("verify")
+    if value is not None and value not in VERIFY_MODES:
+        raise ConfigError(f"verify = {value!r} is not a verify mode; use \"warn\" (the default: an "
+                          f"upgrade warns about applied scripts that changed), \"strict\" (it refuses "
+                          f"to run) or \"off\"")
+    table = options.get("log_table")
+    if table is not None and (not isinstance(table, str) or not table.strip()):
+        raise ConfigError(f"log_table = {table!r} must be a table name, e.g. \"mig_log\"")
 
 
 def _as_bool(key: str, value: Any) -> bool:

@@ -90,3 +90,7 @@ class MigrationFailedError(MigError):
 
 class LockError(MigError):
     """Another process holds the migration lock."""
+
+
+class VerifyError(MigError):
+    """Applied migrations differ from their files (``verify = "strict"``, ``mig verify``)."""

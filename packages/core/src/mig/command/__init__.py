@@ -22,6 +22,8 @@ _WHERE = {
     "init": "setup", "list_templates": "setup",
     # turning an Alembic project into a mig project
     "plan_adopt": "adopt", "apply_adopt": "adopt",
+    # comparing the applied migrations with their files
+    "verify": "verify",
 }
 
 __all__ = sorted(_WHERE)

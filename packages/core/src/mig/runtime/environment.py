@@ -143,6 +143,7 @@ class EnvironmentContext:
             allow_generic_dialect=(config.allow_generic_dialect if allow_generic_dialect is None
                                    else allow_generic_dialect),
             on_version_apply=_as_list(on_version_apply),
+            log_table=opts.get("log_table") or getattr(config, "log_table", None),
         )
         self.context_opts = opts
         if connection is not None:

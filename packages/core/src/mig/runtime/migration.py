@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from mig.errors import DialectNotFoundError, MigError, MigrationFailedError
 from mig.runtime import state
 from mig.runtime.events import StepEvent
+from mig.runtime.steplog import StepLog
 from mig.runtime.transaction import RunTransaction, autocommit, nothing
 from mig.runtime.version import VersionTable
 
@@ -93,6 +94,8 @@ class MigrationContext:
                                           or not self.impl.transactional_ddl)
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
+        #: The log table (one row per applied step, with the script's checksum), beside the version table.
+        self.steplog = StepLog(self.impl, opts.get("log_table"), opts.get("version_table_schema"))
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
@@ -213,8 +216,17 @@ class MigrationContext:
         if self.transaction_per_migration and not self.as_sql:
             with self.begin_transaction(_per_migration=True):
                 self.version.create()
+                self._ensure_log()
         else:
             self.version.create()
+            self._ensure_log()
+
+    def _ensure_log(self) -> None:
+        """Create the log table beside the version table (adopting a database that has none)."""
+        from mig.runtime import verifying
+
+        heads = () if self.as_sql else self.version.heads(self.impl.require_connection("adopting"))
+        self.steplog.adopt(heads, verifying.revision_map(self))
 
     def stamp(self, heads_before: Sequence[str], heads_after: Sequence[str]) -> None:
         self.version.apply(heads_before, heads_after)
@@ -232,8 +244,14 @@ class MigrationContext:
         self.run_arguments = dict(kw)
         heads = self.get_current_heads()
         steps = list(plan(heads, self))
+        if not as_sql and steps:
+            from mig.runtime import verifying
+
+            verifying.before_run(self, heads, steps)
         if create_version_table and (not as_sql or not heads) and (steps or not as_sql):
             self.ensure_version_table()
+        elif as_sql and create_version_table and steps:
+            self.steplog.create()
         if not steps:
             return
         operations = self.operations
@@ -243,6 +261,8 @@ class MigrationContext:
         notify = plugins.has_implementations("mig_before_step") or plugins.has_implementations("mig_after_step")
         debug = log.isEnabledFor(logging.DEBUG)
         version_apply = self.version.apply
+        steplog = self.steplog
+        rmap = getattr(self.script, "revision_map", None)
         perf_counter = time.perf_counter
         try:
             for index, step in enumerate(steps):
@@ -280,6 +300,8 @@ class MigrationContext:
                         except Exception as exc:
                             raise step_failure(direction, revision, str(path), exc) from exc
                     version_apply(step.heads_before, step.heads_after)
+                    if create_version_table:
+                        steplog.record_step(step, None if as_sql else perf_counter() - started, rmap)
                 except BaseException as exc:
                     if scope is not None:
                         scope.__exit__(type(exc), exc, exc.__traceback__)
