@@ -39,8 +39,18 @@ depend on its ``level``:
   fields (which make the operation reversible) are filled in.
 
 A comparator with ``dialect="postgresql"`` runs only on that database.
+``ctx.extra`` holds what the dialect's ``DialectRules.reflect_extra`` read
+once for the run (enum types ...); ``ctx.rules`` is the run's
+:class:`~mig_autogen.rules.DialectRules`; ``ctx.include(obj, name, type_,
+reflected, compare_to)`` applies env.py's ``include_object`` and the hook.
 Operations are ordered by the engine, not by the comparator: foreign keys
 dropped first, then tables dropped (reverse foreign-key order), renamed, each
 existing table's changes, tables created (foreign-key order), foreign keys
-created last; the downgrade is the reverse of every operation, in reverse order.
+created last; the downgrade is the reverse of every operation, in reverse order
+(see :mod:`mig_autogen.compare.order`). An operation class of your own can
+say where it goes with a class attribute ``autogen_position``: ``"first"``
+(before everything: a type or sequence that tables use; the default for an
+operation without a ``table_name``), ``"last"`` (after everything: dropping
+a type no column uses any more) or ``"table"`` (with its table's changes;
+the default for an operation with a ``table_name``).
 """

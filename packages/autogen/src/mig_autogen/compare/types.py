@@ -2,8 +2,11 @@
 
 ``VARCHAR(20)`` and ``String(20)``, ``INTEGER`` and ``Integer``,
 ``DOUBLE_PRECISION`` and ``Float`` share a canonical name; a length,
-precision, scale, timezone or enum-values change is a difference; so is a
-different canonical name (``String`` to ``Text``). Dialect rules answer first
+precision, scale or timezone change is a difference, and so are new values
+of an inline enum (MySQL's ``ENUM``); so is a different canonical name
+(``String`` to ``Text``). A named enum type's values (PostgreSQL) are the
+type's, compared by the dialect's enum comparator: the column differs only
+when it uses a type of another name. Dialect rules answer first
 (:meth:`mig_autogen.rules.DialectRules.type_differs`).
 """
 
@@ -103,6 +106,12 @@ def types_differ(reflected: TypeEngine[Any], model: TypeEngine[Any], dialect: Di
             return _compiled(model, dialect) != _compiled(reflected, dialect)
         return False
     if m_name in ("enum", "set"):
+        r_type_name = getattr(reflected, "name", None)
+        if r_type_name:
+            # a named type (PostgreSQL): its values belong to the type, which the dialect's
+            # comparator compares; the column differs only when it uses another type
+            m_type_name = getattr(model, "name", None)
+            return bool(m_type_name) and m_type_name != r_type_name
         m_values = tuple(getattr(model, "enums", None) or getattr(model, "values", None) or ())
         r_values = tuple(getattr(reflected, "enums", None) or getattr(reflected, "values", None) or ())
         return bool(m_values and r_values) and m_values != r_values
