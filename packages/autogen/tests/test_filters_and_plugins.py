@@ -130,10 +130,11 @@ def test_several_metadata_and_produce_migrations(engine: sa.Engine) -> None:
             compare_metadata(conn, None)  # type: ignore[arg-type]
 
 
-def test_version_table_is_not_compared(engine: sa.Engine) -> None:
+def test_version_and_log_tables_are_not_compared(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE mig_version (version_num VARCHAR(32) NOT NULL)"))
         conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(sa.text("CREATE TABLE mig_log (id INTEGER NOT NULL)"))
     assert described(engine, sa.MetaData()) == ["drop_table alembic_version"]
     assert described(engine, sa.MetaData(), version_table="alembic_version") == ["drop_table mig_version"]
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 #: ``context.configure`` keywords copied from a ``MigrationContext`` when no keyword overrides them.
 _CONTEXT_OPTIONS = ("include_name", "include_object", "compare_type", "compare_server_default",
-                    "include_schemas", "version_table", "version_table_schema", "detect_renames")
+                    "include_schemas", "version_table", "version_table_schema", "log_table",
+                    "detect_renames")
 
 
 def _context(connection_or_context: Any, options: dict[str, Any]) -> Any:

@@ -23,6 +23,7 @@ DEFAULT_OPTIONS: Mapping[str, Any] = {
     "include_schemas": False,
     "version_table": "mig_version",
     "version_table_schema": None,
+    "log_table": "mig_log",
     "detect_renames": True,
 }
 
@@ -36,7 +37,8 @@ class CompareContext:
         ``include_name(name, type_, parent_names)``, ``include_object(object,
         name, type_, reflected, compare_to)``, ``compare_type`` and
         ``compare_server_default`` (a bool or Alembic's callables),
-        ``include_schemas``, ``version_table``, ``version_table_schema``.
+        ``include_schemas``, ``version_table``, ``version_table_schema``,
+        ``log_table``, ``detect_renames``.
     :param migration_context: the :class:`mig.runtime.MigrationContext` when
         the run has one (it is the first argument of the ``compare_type`` /
         ``compare_server_default`` callables); ``None`` for a bare connection.

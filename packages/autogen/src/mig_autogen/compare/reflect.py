@@ -34,13 +34,25 @@ def schemas_to_compare(ctx: CompareContext) -> list[str | None]:
     return schemas
 
 
+def own_tables(ctx: CompareContext) -> set[tuple[str | None, str]]:
+    """mig's own tables (the version table and the log table), never compared."""
+    options = ctx.options
+    schema = options.get("version_table_schema") or None
+    names = {options.get("version_table") or "mig_version", options.get("log_table") or "mig_log"}
+    migration_context = ctx.migration_context
+    for attr in ("version", "steplog"):
+        table = getattr(migration_context, attr, None)
+        if table is not None and getattr(table, "name", None):
+            names.add(table.name)
+    return {(schema, name) for name in names}
+
+
 def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
-    """The database's table names in ``schema`` that ``include_name`` keeps (the version table left out)."""
-    version_table = ctx.options.get("version_table") or "mig_version"
-    version_schema = ctx.options.get("version_table_schema")
+    """The database's table names in ``schema`` that ``include_name`` keeps (mig's own tables left out)."""
+    own = own_tables(ctx)
     names = []
     for name in ctx.inspector.get_table_names(schema=schema):
-        if name == version_table and (version_schema or None) == schema:
+        if (schema, name) in own:
             continue
         if ctx.include_name(name, "table", parent_names(schema, name)):
             names.append(name)
