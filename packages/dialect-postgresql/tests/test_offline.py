@@ -174,6 +174,28 @@ def test_offline_type_dropped_and_created_again_in_one_run(tmp_path) -> None:
     assert sql.index("DROP TYPE e;") < sql.index("CREATE TABLE two")
 
 
+def test_offline_type_the_script_creates_itself_is_written_once(tmp_path) -> None:
+    """Alembic's idiom: the script creates the type with its own SQL, then uses it."""
+    from sqlalchemy.dialects.postgresql import CreateEnumType
+
+    def upgrade():
+        op.execute("CREATE TYPE state AS ENUM ('a', 'b')")
+        op.alter_column("t", "s", type_=sa.Enum("a", "b", name="state"), postgresql_using="s::state")
+        op.execute(sa.text('create type "s2"."kind" as enum (\'x\')'))
+        op.add_column("t", sa.Column("k", sa.Enum("x", name="kind", schema="s2")))
+        op.execute(CreateEnumType(sa.Enum("y", name="other")))
+        op.create_table("u", sa.Column("o", sa.Enum("y", name="other")))
+        op.execute("DROP TYPE IF EXISTS gone, state")
+        op.create_table("w", sa.Column("s", sa.Enum("a", "b", name="state")))
+
+    runner = MigrationRunner(tmp_path / "p", "postgresql+psycopg://", version_table="v")
+    runner.add(upgrade)
+    sql = runner.sql("base:head")
+    assert sql.count("CREATE TYPE state AS ENUM") == 2  # the script's, and after its DROP TYPE
+    assert sql.count("CREATE TYPE s2.kind") == 0 and sql.count('create type "s2"."kind"') == 1
+    assert sql.count("CREATE TYPE other") == 1
+
+
 def test_offline_script_runs_on_the_server_like_psql(tmp_path, mig_postgresql_engine, pg, name) -> None:
     """The --sql output, fed statement by statement (as psql does), builds what an online run builds."""
     import datetime

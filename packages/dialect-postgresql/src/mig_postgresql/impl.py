@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         CreateIndexOp,
         CreateTableOp,
         DropIndexOp,
+        ExecuteSQLOp,
     )
 
 #: SQLSTATE of "column cannot be cast automatically to type ...".
@@ -176,6 +177,16 @@ class PostgresqlImpl(DialectImpl):
             return
         super().execute(CreateEnumType(enum))
         self._enum_types[key] = True
+
+    def execute_sql(self, op: ExecuteSQLOp) -> Any:
+        """As the generic impl; an enum type the script's own SQL creates or drops
+        (``op.execute("CREATE TYPE mood AS ENUM (...)")``, ``DROP TYPE``, or SQLAlchemy's
+        ``CreateEnumType`` / ``DropEnumType``) is noted, so that offline a later ``create_table``,
+        ``add_column`` or ``alter_column`` does not write the type a second time."""
+        result = super().execute_sql(op)
+        for name, schema, exists in _enum_types_in(op.sqltext):
+            self._enum_types[(schema, name)] = exists
+        return result
 
     # -- SQLAlchemy's DDL events ------------------------------------------------------
 
@@ -447,3 +458,30 @@ def _native_enum(type_: TypeEngine[Any], dialect: Any) -> Any:
             return None
         return type_
     return None
+
+
+_ENUM_DDL = re.compile(
+    r"^\s*(CREATE|DROP)\s+TYPE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?((?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?"
+    r"(?:\s*,\s*(?:\"[^\"]+\"|[\w$]+)(?:\.(?:\"[^\"]+\"|[\w$]+))?)*)(\s+AS\s+ENUM\b)?",
+    re.IGNORECASE)
+
+
+def _enum_types_in(sqltext: Any) -> list[tuple[str, str | None, bool]]:
+    """``(name, schema, exists afterwards)`` of the enum types a script's statement creates or drops."""
+    from sqlalchemy.dialects.postgresql import CreateEnumType, DropEnumType
+    from sqlalchemy.sql.elements import TextClause
+
+    if isinstance(sqltext, CreateEnumType | DropEnumType):
+        return [(sqltext.element.name, sqltext.element.schema, isinstance(sqltext, CreateEnumType))]
+    text = sqltext.text if isinstance(sqltext, TextClause) else sqltext
+    if not isinstance(text, str):
+        return []
+    found = []
+    for statement in text.split(";"):
+        match = _ENUM_DDL.match(statement)
+        if match is None or (match.group(1).upper() == "CREATE" and not match.group(3)):
+            continue
+        for qualified in match.group(2).split(","):
+            parts = [p.strip().strip('"') for p in qualified.strip().split(".")]
+            found.append((parts[-1], parts[0] if len(parts) == 2 else None, match.group(1).upper() == "CREATE"))
+    return found
