@@ -18,6 +18,11 @@ Contestants, timed as whole processes, interleaved (odd rounds reversed):
   with no comparison, no models and no tool). Its in-process time (connect to
   done) is printed too.
 
+Then, in one process that has imported the models, ``MetaData().reflect()``
+and mig's ``compare_metadata()`` are timed interleaved: the comparison
+engine against the reflection it is built on, without the start-up and the
+import of the models that both commands pay.
+
 Databases: PostgreSQL (the target: mig <= 0.33x Alembic and <= 1.5x
 ``reflect``), SQLite and MariaDB reported. URLs from
 ``MIG_TEST_POSTGRESQL_URL`` / ``MIG_TEST_MYSQL_URL`` (default: the local
@@ -104,6 +109,45 @@ with engine.connect() as conn:
 assert len(md.tables) >= int(sys.argv[2]), sorted(md.tables)
 print(time.perf_counter() - start)
 """
+
+
+ENGINE_CHILD = r"""
+import json, os, statistics, sys, time
+import sqlalchemy as sa
+from mig_autogen import compare_metadata
+sys.path.insert(0, sys.argv[3])
+from models import metadata
+engine = sa.create_engine(sys.argv[1])
+rounds = int(sys.argv[2])
+times = {"reflect": [], "compare": []}
+def reflect():
+    with engine.connect() as conn:
+        sa.MetaData().reflect(conn)
+def compare():
+    with engine.connect() as conn:
+        ops = compare_metadata(conn, metadata, include_name=lambda n, t, p: n != "alembic_version")
+        assert len(ops) == (len(metadata.tables) + 9) // 10, [op.describe() for op in ops]
+reflect(); compare()
+for i in range(rounds):
+    for name, fn in ((("reflect", reflect), ("compare", compare)) if i % 2 == 0 else
+                     (("compare", compare), ("reflect", reflect))):
+        start = time.perf_counter()
+        fn()
+        times[name].append(time.perf_counter() - start)
+print(json.dumps({k: statistics.median(v) for k, v in times.items()}))
+"""
+
+
+def engine_only(url: str, tables: int, rounds: int, folder: Path) -> dict[str, float]:
+    """In one process, models imported: ``MetaData().reflect()`` vs ``compare_metadata()``, interleaved."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, url, str(rounds), str(folder)],
+                          capture_output=True, text=True, env=child_env(tables))
+    if done.returncode:
+        raise SystemExit(f"the in-process comparison failed:\n{done.stderr[-3000:]}")
+    medians: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return medians
 
 
 def child_env(tables: int) -> dict[str, str]:
@@ -206,6 +250,10 @@ def bench(kind: str, url: str, root: Path, tables: int, rounds: int) -> dict[str
     print(f"  (reflect in-process, connect to done: median {statistics.median(inner[1:] or inner):.3f} s)")
     print(f"  mig/alembic {medians['mig'] / medians['alembic']:.3f}x")
     print(f"  mig/reflect {medians['mig'] / medians['reflect']:.3f}x")
+    inside = engine_only(target, tables, rounds, projects["mig"])
+    print(f"  in one process: MetaData.reflect() {inside['reflect']:.3f} s, compare_metadata() "
+          f"{inside['compare']:.3f} s, compare/reflect {inside['compare'] / inside['reflect']:.3f}x")
+    medians["compare_in_process"], medians["reflect_in_process"] = inside["compare"], inside["reflect"]
     return medians
 
 
