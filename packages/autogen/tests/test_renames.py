@@ -86,3 +86,24 @@ def test_renamed_from_ignored_once_renamed(engine: sa.Engine) -> None:
     _person(model, name="people", column="full_name", table_from="person", column_from="fullname")
     model.create_all(engine)
     assert ops_of(engine, model) == []
+
+
+def test_renamed_table_keeps_its_references_and_indexes(engine: sa.Engine) -> None:
+    def build(md: sa.MetaData, renamed: bool) -> None:
+        parent = sa.Table("team" if renamed else "squad", md, sa.Column("id", sa.Integer, primary_key=True),
+                          sa.Column("code" if renamed else "tag", sa.String(10), index=False),
+                          info={"renamed_from": "squad"} if renamed else {})
+        if renamed:
+            parent.c.code.info["renamed_from"] = "tag"
+        sa.Index("ix_team_code", parent.c["code" if renamed else "tag"], unique=True)
+        sa.Table("member", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("team_id", sa.ForeignKey(f"{parent.name}.id", name="fk_member_team")))
+
+    old, new = sa.MetaData(), sa.MetaData()
+    build(old, False)
+    build(new, True)
+    old.create_all(engine)
+    ops = ops_of(engine, new)
+    assert [op.describe() for op in ops] == ["rename_table squad -> team", "alter_column team.tag"]
+    apply(engine, ops)
+    assert ops_of(engine, new) == []
