@@ -261,3 +261,23 @@ def test_computed_column_changed_is_dropped_and_added(engine: sa.Engine) -> None
     assert [op.describe() for op in ops] == ["drop_column item.twice", "add_column item.twice"]
     same = _built(db)
     assert ops_of(engine, same) == []
+
+
+class _Lower(sa.types.TypeDecorator[str]):
+    impl = sa.String(30)
+    cache_ok = True
+
+
+def test_type_decorators_and_variants_compare_by_what_the_database_gets(engine: sa.Engine) -> None:
+    def model(md: sa.MetaData) -> None:
+        _base(md, sa.Column("dec", _Lower()),
+              sa.Column("var", sa.String(10).with_variant(sa.String(12), "postgresql", "mysql", "mariadb")))
+
+    md = _built(model)
+    md.create_all(engine)
+    assert ops_of(engine, md) == []
+    wider = sa.MetaData()
+    _base(wider, sa.Column("dec", sa.String(31)),
+          sa.Column("var", sa.String(10).with_variant(sa.String(14), "postgresql", "mysql", "mariadb")))
+    changed = sorted(op.column_name for op in ops_of(engine, wider))
+    assert changed == (["dec"] if engine.dialect.name == "sqlite" else ["dec", "var"])
