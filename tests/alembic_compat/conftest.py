@@ -92,7 +92,8 @@ def downgrade():
 {downgrade}
 '''
 
-VERSION_TABLES = frozenset({"alembic_version", "mig_version"})
+#: The tools' own tables (version tables, mig's log table), left out of the comparisons.
+VERSION_TABLES = frozenset({"alembic_version", "mig_version", "mig_log"})
 
 
 class Tool:
@@ -278,13 +279,14 @@ def offline_pair(tmp_path: Path) -> Callable[[str], SideBySide]:
 
 
 def statements(sql: str) -> list[str]:
-    """The statements of ``--sql`` output without the version table's, the step comments and
+    """The statements of ``--sql`` output without the version and log tables', the step comments and
     ``BEGIN``/``COMMIT``; trailing blanks at line ends removed (Alembic leaves them in DDL)."""
     found = []
     for chunk in sql.split(";\n"):
         text = "\n".join(line.rstrip() for line in chunk.strip().splitlines()
                          if not line.startswith("-- ")).strip()
-        if not text or text in ("BEGIN", "COMMIT") or "alembic_version" in text or "mig_version" in text:
+        if not text or text in ("BEGIN", "COMMIT") or "alembic_version" in text or "mig_version" in text \
+                or "mig_log" in text:
             continue
         found.append(text)
     return found
