@@ -226,6 +226,14 @@ def test_offline_constraint_name_convention_converts_given_names(tmp_path: Path)
     ]
 
 
+def test_offline_mysql_drop_constraint_converts_given_names(tmp_path: Path) -> None:
+    """MySQL's own ``DROP CONSTRAINT`` / ``DROP FOREIGN KEY`` / ``DROP INDEX`` find the converted name too."""
+    sql = offline_sql(tmp_path, "mysql+pymysql://", NAMED_CONVENTION, more_constraint_ops, "my")
+    drops = [line.rstrip(";") for line in sql.splitlines() if " DROP " in line]
+    assert drops == ["ALTER TABLE t DROP INDEX uq_t_email", "ALTER TABLE t DROP CONSTRAINT ck_t_positive",
+                     "ALTER TABLE t DROP FOREIGN KEY fk_t_owner", "ALTER TABLE t DROP INDEX keep_me"]
+
+
 def test_offline_without_target_metadata_names_are_as_given(tmp_path: Path) -> None:
     assert offline_pg(tmp_path, None, "none") == [
         "ALTER TABLE t ADD CONSTRAINT email UNIQUE (email)",

@@ -296,8 +296,18 @@ class MySQLImpl(DialectImpl):
                 f"drop_constraint {op.constraint_name}: unknown type_ {type_!r}; use 'foreignkey', "
                 f"'unique', 'check' or 'primary'"
             )
-        self.execute(MySQLDropConstraint(op.table_name, op.constraint_name, kind, schema=op.schema,
-                                         if_exists=bool(op.if_exists)))
+        self.execute(MySQLDropConstraint(op.table_name, self._constraint_name(op, type_), kind,
+                                         schema=op.schema, if_exists=bool(op.if_exists)))
+
+    def _constraint_name(self, op: DropConstraintOp, type_: str) -> str:
+        """The name as the naming convention of ``target_metadata`` makes it, as the generic
+        ``DROP CONSTRAINT`` does: ``"price_positive"`` under ``"ck": "ck_%(table_name)s_%(constraint_name)s"``
+        is ``ck_product_price_positive``."""
+        from mig.ddl.schemaobj import constraint_stub
+
+        stub = constraint_stub(op.constraint_name, op.table_name, type_, schema=op.schema,
+                               metadata=self.new_metadata())
+        return str(stub.name) if stub.name is not None else op.constraint_name
 
     def _constraint_type(self, op: DropConstraintOp) -> str | None:
         """``type_`` for a drop that did not give it, looked up by name online."""
