@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from mig.ops import AddColumnOp, AlterColumnOp, DropColumnOp, RenameHintOp, RenameTableOp
@@ -107,3 +108,28 @@ def test_renamed_table_keeps_its_references_and_indexes(engine: sa.Engine) -> No
     assert [op.describe() for op in ops] == ["rename_table squad -> team", "alter_column team.tag"]
     apply(engine, ops)
     assert ops_of(engine, new) == []
+
+
+def test_renamed_table_whose_key_changes(engine: sa.Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite changes a foreign key by copying the table (batch mode)")
+
+    def build(md: sa.MetaData, renamed: bool) -> None:
+        sa.Table("owner", md, sa.Column("id", sa.Integer, primary_key=True))
+        sa.Table("pet" if renamed else "animal", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("owner_id", sa.ForeignKey("owner.id", name="fk_owner",
+                                                     ondelete="CASCADE" if renamed else None)),
+                 info={"renamed_from": "animal"} if renamed else {})
+
+    old, new = sa.MetaData(), sa.MetaData()
+    build(old, False)
+    build(new, True)
+    old.create_all(engine)
+    with engine.connect() as conn:
+        script = produce_migrations(conn, new)
+    assert [op.describe() for op in script.upgrade_ops] == [
+        "rename_table animal -> pet", "drop_constraint fk_owner on pet", "create_foreign_key fk_owner pet -> owner"]
+    apply(engine, script.upgrade_ops)
+    assert ops_of(engine, new) == []
+    apply(engine, script.downgrade_ops)
+    assert ops_of(engine, old) == []

@@ -43,9 +43,9 @@ A comparator with ``dialect="postgresql"`` runs only on that database.
 once for the run (enum types ...); ``ctx.rules`` is the run's
 :class:`~mig_autogen.rules.DialectRules`; ``ctx.include(obj, name, type_,
 reflected, compare_to)`` applies env.py's ``include_object`` and the hook.
-Operations are ordered by the engine, not by the comparator: foreign keys
-dropped first, then tables dropped (reverse foreign-key order), renamed, each
-existing table's changes, tables created (foreign-key order), foreign keys
+Operations are ordered by the engine, not by the comparator: tables renamed
+first, then foreign keys dropped, tables dropped (reverse foreign-key
+order), each existing table's changes, tables created (foreign-key order), foreign keys
 created last; the downgrade is the reverse of every operation, in reverse order
 (see :mod:`mig_autogen.compare.order`). An operation class of your own can
 say where it goes with a class attribute ``autogen_position``: ``"first"``

@@ -127,8 +127,11 @@ def _action(value: str | None) -> str | None:
 
 
 def fk_op(ctx: CompareContext, table: Table, fk: ForeignKeyConstraint, schema: str | None,
-          local_cols: tuple[str, ...] | None = None) -> CreateForeignKeyOp:
+          local_cols: tuple[str, ...] | None = None,
+          renamed: dict[str, str] | None = None) -> CreateForeignKeyOp:
     ref_schema, ref_table, ref_cols = _target(fk)
+    if renamed:
+        ref_table = renamed.get(ref_table, ref_table)
     if ref_schema is None and schema is not None and table.schema == schema:
         ref_schema = None
     return CreateForeignKeyOp(
@@ -193,7 +196,7 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Tabl
             if not ctx.include(fk, name, "foreign_key_constraint", False, found):
                 continue
             yield DropConstraintOp(name_of(found) or "", model_table.name, type_="foreignkey", schema=schema,
-                                   existing=fk_op(ctx, model_table, found, schema))
+                                   existing=fk_op(ctx, model_table, found, schema, renamed=old_to_new))
             yield fk_op(ctx, model_table, fk, schema, tuple(c.name for c in fk.columns))
             continue
         if ctx.include(fk, name, "foreign_key_constraint", False, None):
@@ -206,7 +209,7 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Tabl
             continue
         if ctx.include(db_fk, name, "foreign_key_constraint", True, None):
             yield DropConstraintOp(name, model_table.name, type_="foreignkey", schema=schema,
-                                   existing=fk_op(ctx, model_table, db_fk, schema))
+                                   existing=fk_op(ctx, model_table, db_fk, schema, renamed=old_to_new))
 
 
 # -- check constraints --------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 1. operations marked ``autogen_position = "first"`` (and other schema-level
    operations without a table: types and sequences tables may use);
-2. foreign keys dropped;
-3. tables dropped (their indexes first; reverse foreign-key order);
-4. tables renamed;
+2. tables renamed (so everything after uses the new names);
+3. foreign keys dropped;
+4. tables dropped (their indexes first; reverse foreign-key order);
 5. each existing table's changes, table by table: indexes and constraints
    dropped, columns renamed, columns dropped, columns added, columns
    altered and comments, then constraints and indexes created;
@@ -42,7 +42,7 @@ from mig.ops import (
     RenameTableOp,
 )
 
-_FIRST, _DROP_FK, _DROP_TABLE, _RENAME, _TABLE, _CREATE_TABLE, _CREATE_FK, _LAST = range(8)
+_FIRST, _RENAME, _DROP_FK, _DROP_TABLE, _TABLE, _CREATE_TABLE, _CREATE_FK, _LAST = range(8)
 
 
 def _table_of(op: Operation) -> tuple[str | None, str] | None:
