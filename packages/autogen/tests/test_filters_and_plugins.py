@@ -157,3 +157,6 @@ def test_include_schemas(pg_engine: sa.Engine) -> None:
     ops = ops_of(pg_engine, model, include_schemas=True,
                  include_name=lambda n, t, p: not (t == "schema" and n == "other"))
     assert ops == []
+    sa.Table("fresh", model, sa.Column("id", sa.Integer, primary_key=True), schema="newschema")
+    assert [op.describe() for op in ops_of(pg_engine, model, include_schemas=True)] == [
+        "drop_table other.stale", "add_column other.thing.x", "create_table newschema.fresh"]

@@ -59,6 +59,7 @@ class CompareContext:
     table_renames: dict[tuple[str | None, str], str] = field(default_factory=dict)
     _inspector: Inspector | None = None
     _include_hook: bool | None = None
+    _schema_names: list[str] | None = None
 
     def __post_init__(self) -> None:
         merged = dict(DEFAULT_OPTIONS)
@@ -85,6 +86,12 @@ class CompareContext:
 
             self._inspector = inspect(self.connection)
         return self._inspector
+
+    def schema_names(self) -> list[str]:
+        """The database's schemas (read once per run)."""
+        if self._schema_names is None:
+            self._schema_names = list(self.inspector.get_schema_names())
+        return self._schema_names
 
     @property
     def default_schema(self) -> str | None:

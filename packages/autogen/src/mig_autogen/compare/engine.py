@@ -88,6 +88,14 @@ def _run(fn: Callable[..., Any], *args: Any) -> Iterable[Operation]:
 def compare(ctx: CompareContext, metadatas: Sequence[MetaData]) -> list[Operation]:
     """The upgrade operations that bring the database to ``metadatas``, in a safe order."""
     schemas = schemas_to_compare(ctx)
+    if ctx.options.get("include_schemas"):
+        present = set(schemas)
+        for metadata in metadatas:  # schemas only the models have: their tables are to be created
+            for table in metadata.tables.values():
+                key = schema_key(ctx, table.schema)
+                if key not in present and ctx.include_name(key, "schema", {}):
+                    present.add(key)
+                    schemas.append(key)
     db_by_schema = {schema: reflect_tables(ctx, schema, table_names(ctx, schema)) for schema in schemas}
     ctx.extra.update(ctx.rules.reflect_extra(ctx.connection, schemas) or {})
     models = _model_tables(ctx, metadatas, schemas)

@@ -26,7 +26,7 @@ def schemas_to_compare(ctx: CompareContext) -> list[str | None]:
     schemas: list[str | None] = [None]
     if ctx.options.get("include_schemas"):
         default = ctx.default_schema
-        for name in sorted(ctx.inspector.get_schema_names()):
+        for name in sorted(ctx.schema_names()):
             if name == default or name in SYSTEM_SCHEMAS or name.startswith("pg_"):
                 continue
             if ctx.include_name(name, "schema", {}):
@@ -51,6 +51,8 @@ def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
     """The database's table names in ``schema`` that ``include_name`` keeps (mig's own tables left out)."""
     own = own_tables(ctx)
     names = []
+    if schema is not None and schema not in ctx.schema_names():
+        return names  # a schema only the models have
     for name in ctx.inspector.get_table_names(schema=schema):
         if (schema, name) in own:
             continue
