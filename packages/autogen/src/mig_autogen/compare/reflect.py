@@ -50,7 +50,7 @@ def own_tables(ctx: CompareContext) -> set[tuple[str | None, str]]:
 def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
     """The database's table names in ``schema`` that ``include_name`` keeps (mig's own tables left out)."""
     own = own_tables(ctx)
-    names = []
+    names: list[str] = []
     if schema is not None and schema not in ctx.schema_names():
         return names  # a schema only the models have
     for name in ctx.inspector.get_table_names(schema=schema):
