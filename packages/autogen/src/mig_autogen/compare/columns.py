@@ -31,7 +31,7 @@ def column_signature(ctx: CompareContext, column: Column[Any]) -> tuple[Any, ...
     return (type_key(column.type, ctx.dialect), bool(column.nullable), bool(column.primary_key), fks)
 
 
-def _pair_hints(added: list[Any], removed: list[Any], signature: Any) -> list[tuple[Any, Any]]:
+def pair_lookalikes(added: list[Any], removed: list[Any], signature: Any) -> list[tuple[Any, Any]]:
     """(removed, added) pairs whose signatures match one to one."""
     by_sig_added: dict[Any, list[Any]] = {}
     by_sig_removed: dict[Any, list[Any]] = {}
@@ -59,7 +59,7 @@ def compare_columns(ctx: CompareContext, model_table: Table, db_table: Table) ->
                if c.name not in used and ctx.include_name(c.name, "column", parents)
                and ctx.include(c, c.name, "column", True, None)]
     if ctx.options.get("detect_renames") and added and removed:
-        for old, new in _pair_hints(added, removed, lambda c: column_signature(ctx, c)):
+        for old, new in pair_lookalikes(added, removed, lambda c: column_signature(ctx, c)):
             yield RenameHintOp("column", old.name, new.name, table_name=name, schema=schema)
     for column in removed:
         yield DropColumnOp(name, column.name, schema=schema, existing_column=column)

@@ -14,7 +14,7 @@ from mig.ops import (
     Operation,
     RenameHintOp,
 )
-from mig_autogen.compare.columns import _pair_hints, column_signature, model_column_copy
+from mig_autogen.compare.columns import pair_lookalikes, column_signature, model_column_copy
 from mig_autogen.compare.indexes import drop_index_op, fk_backing, index_op
 from mig_autogen.compare.keys import fk_op
 from mig_autogen.compare.names import name_of, sql_text
@@ -83,7 +83,7 @@ def compare_tables(ctx: CompareContext, schema: str | None, model_tables: dict[s
     added = [t for name, t in model_tables.items() if name not in db_tables]
     removed = [t for name, t in db_tables.items() if name not in model_tables]
     if ctx.options.get("detect_renames") and added and removed:
-        for old, new in _pair_hints(added, removed, lambda t: _table_signature(ctx, t)):
+        for old, new in pair_lookalikes(added, removed, lambda t: _table_signature(ctx, t)):
             yield RenameHintOp("table", old.name, new.name, schema=new.schema)
     if removed:
         ordered, cyclic = _sorted(removed)
