@@ -14,7 +14,7 @@ from mig.ops import (
     Operation,
     RenameHintOp,
 )
-from mig_autogen.compare.columns import pair_lookalikes, column_signature, model_column_copy
+from mig_autogen.compare.columns import column_signature, model_column_copy, pair_lookalikes
 from mig_autogen.compare.indexes import drop_index_op, fk_backing, index_op
 from mig_autogen.compare.keys import fk_op
 from mig_autogen.compare.names import name_of, sql_text
