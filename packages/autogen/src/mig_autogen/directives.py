@@ -27,6 +27,9 @@ class MigrationScript:
     :param version_path: ``--version-path``.
     :param depends_on: ``--depends-on``.
     :param imports: extra import lines for the script.
+    :param database_ops: in a multi-database environment, ``engine_name ->
+        (upgrade_ops, downgrade_ops)`` of each database (``upgrade_ops`` and
+        ``downgrade_ops`` then hold every database's, in order, for reading).
     """
 
     upgrade_ops: list[Operation] = field(default_factory=list)
@@ -39,3 +42,4 @@ class MigrationScript:
     version_path: str | None = None
     depends_on: str | tuple[str, ...] | None = None
     imports: set[str] = field(default_factory=set)
+    database_ops: dict[str, tuple[list[Operation], list[Operation]]] = field(default_factory=dict)

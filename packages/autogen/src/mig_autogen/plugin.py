@@ -29,3 +29,20 @@ def mig_autogenerate(migration_context: Any, metadata: Any, config: Any) -> Any:
     from mig_autogen.api import compare_metadata
 
     return compare_metadata(migration_context, metadata)
+
+
+# -- rendering (mig_autogen.render, mig_autogen.draft) -------------------------------------
+
+
+@hookimpl
+def mig_autogen_register_renderers() -> Any:
+    from mig_autogen.render.builtin import BUILTIN_RENDERERS
+
+    return BUILTIN_RENDERERS
+
+
+@hookimpl
+def mig_autogen_render_operations(operations: Any, config: Any, databases: Any, revision_args: Any) -> Any:
+    from mig_autogen.draft import render_operations
+
+    return render_operations(operations, config, databases, revision_args)

@@ -10,7 +10,7 @@ each parameter and **Return:**. Plugins implement them with
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mig._hookmarkers import hookspec
 
@@ -188,25 +188,39 @@ def mig_autogenerate(migration_context: MigrationContext, metadata: MetaData | S
 
 
 @hookspec(firstresult=True)
-def mig_autogen_render_operations(operations: Sequence[Operation],
-                                  config: Config) -> Mapping[str, str] | None:
-    """Render the operations autogenerate proposed as the text of a new migration script.
+def mig_autogen_render_operations(operations: Sequence[Operation], config: Config,
+                                  databases: Sequence[tuple[str | None, Any, Sequence[Operation]]],
+                                  revision_args: Mapping[str, Any],
+                                  ) -> Mapping[str, Any] | Sequence[Mapping[str, Any]] | None:
+    """Render the operations autogenerate proposed as the text of new migration scripts.
 
     Named for mig-autogen, which implements it; core calls it, so core owns
-    the specification.
+    the specification. The implementation also applies env.py's and plugins'
+    ``process_revision_directives``, which may rewrite, split or empty the draft.
 
     **Called by:** ``mig.command.revision(autogenerate=True)``, once, after
-    ``mig_autogenerate`` answered and before the script is written from its
-    template.
+    ``mig_autogenerate`` answered for every database and before any script is
+    written from its template.
 
     :param operations: the operations ``mig_autogenerate`` returned for every
         database of the run, in order (empty when the models match).
     :param config: the :class:`mig.config.Config` of the run.
+    :param databases: one ``(engine_name, migration_context, operations)``
+        per database compared, in order; ``engine_name`` is the
+        ``run_migrations(engine_name=...)`` keyword of a multi-database
+        env.py, ``None`` for a single database.
+    :param revision_args: the arguments of ``mig revision``: ``message``,
+        ``head``, ``splice``, ``branch_label``, ``version_path``, ``rev_id``,
+        ``depends_on``.
 
-    **Return:** a mapping of template variables for ``script.py.mako``:
-    ``upgrades`` and ``downgrades`` (the bodies of ``upgrade()`` and
-    ``downgrade()``, indented by the template) and ``imports`` (extra import
-    lines); a missing key keeps the template's default (``pass``, no
-    imports). ``None`` means "no opinion": the next implementation is asked,
-    and when none answers the script gets the defaults.
+    **Return:** for one script, a mapping of template variables for
+    ``script.py.mako``: ``upgrades`` and ``downgrades`` (the bodies of
+    ``upgrade()`` and ``downgrade()``, indented by the template; in a
+    multi-database template ``NAME_upgrades`` / ``NAME_downgrades``) and
+    ``imports`` (extra import lines); a missing key keeps the template's
+    default (``pass``, no imports). A key named like a ``revision_args`` entry
+    overrides that argument for the script. A sequence of such mappings
+    writes one script each (an empty sequence writes none). ``None`` means
+    "no opinion": the next implementation is asked, and when none answers
+    the script gets the defaults.
     """

@@ -523,10 +523,14 @@ def autogenerate(migration_context: MigrationContext, metadata: MetaData | Seque
     return result
 
 
-def render_operations(operations: Sequence[Operation], config: Config) -> Mapping[str, str] | None:
-    """``mig_autogen_render_operations``: template variables for a new script (``None``: no plugin)."""
-    result: Mapping[str, str] | None = decide(
-        "mig_autogen_render_operations", operations=operations, config=config)
+def render_operations(operations: Sequence[Operation], config: Config,
+                      databases: Sequence[tuple[str | None, Any, Sequence[Operation]]] = (),
+                      revision_args: Mapping[str, Any] | None = None,
+                      ) -> Mapping[str, Any] | Sequence[Mapping[str, Any]] | None:
+    """``mig_autogen_render_operations``: template variables for new scripts (``None``: no plugin)."""
+    result: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = decide(
+        "mig_autogen_render_operations", operations=operations, config=config,
+        databases=list(databases), revision_args=dict(revision_args or {}))
     return result
 
 

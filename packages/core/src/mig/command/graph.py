@@ -5,7 +5,7 @@ Each returns data (``Script`` objects, a ``Path``); the CLI formats it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,13 +35,19 @@ def _after_write(config: Config, script: Script) -> None:
         run_post_write_hooks(hooks, script.path, cwd=config.root)
 
 
-def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> dict[str, Any]:
+#: ``mig revision`` arguments a rendered script may override (``process_revision_directives``).
+_REVISION_ARGS = ("message", "head", "splice", "branch_label", "version_path", "rev_id", "depends_on")
+
+
+def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool,
+                  revision_args: dict[str, Any]) -> list[dict[str, Any]]:
     """Run env.py online, ask ``mig_autogenerate`` for operations, render them for the template.
 
     The comparison is the ``mig_autogenerate`` hook (see :mod:`mig.autogen_seam`);
     turning operations into ``upgrades`` / ``downgrades`` / ``imports`` text is
     the ``mig_autogen_render_operations`` decide hook (both specified by core in
-    :mod:`mig.hookspecs`, implemented by mig-autogen).
+    :mod:`mig.hookspecs`, implemented by mig-autogen). Returns the template
+    arguments of each script to write (none when the draft was emptied).
     """
     from mig import plugins
     from mig.autogen_seam import require_autogenerate
@@ -53,28 +59,40 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool, head: str) -> 
         raise CommandError(
             f"autogenerate found a comparison plugin but none renders scripts ({RENDER_HOOK}); "
             f"install or upgrade mig-autogen: pip install -U mig-autogen")
+    head = revision_args["head"]
     expected = set(sd.revision_map.resolve(head)) if head != "base" else set()
-    found: list[Any] = []
+    found: list[tuple[str | None, Any, Sequence[Any]]] = []
 
     def plan(heads: Sequence[str], ctx: Any) -> list[Any]:
+        engine_name = getattr(ctx, "run_arguments", {}).get("engine_name")
+        where = f"database {engine_name!r}" if engine_name else "the database"
         if set(heads) != expected:
             raise CommandError(
-                f"the database is not up to date (it is at {', '.join(sorted(heads)) or 'base'}, "
+                f"{where} is not up to date (it is at {', '.join(sorted(heads)) or 'base'}, "
                 f"the new revision builds on {', '.join(sorted(expected)) or 'base'}); run "
                 f"`mig upgrade` first")
         metadata = ctx.opts.get("target_metadata") if hasattr(ctx, "opts") else None
         if metadata is None:
             metadata = config.load_target_metadata()
-        found.append(plugins.autogenerate(ctx, metadata, config))
+        if metadata is None:
+            raise CommandError(
+                f"autogenerate has no models to compare {where} with: pass target_metadata to "
+                f"context.configure(...) in env.py, or set target_metadata = \"myapp.models:Base.metadata\" "
+                f"in the configuration")
+        found.append((engine_name, ctx, plugins.autogenerate(ctx, metadata, config) or ()))
         return []
 
     from mig.runtime.environment import run_env
 
     config.apply_prepend_sys_path()
     run_env(config, plan, script=sd, create_version_table=False)
-    operations = [op for result in found if result for op in result]
-    rendered = plugins.render_operations(operations, config)
-    return dict(rendered or {})
+    operations = [op for _, _, result in found for op in result]
+    rendered = plugins.render_operations(operations, config, databases=found, revision_args=revision_args)
+    if rendered is None:
+        return [{}]
+    if isinstance(rendered, Mapping):
+        return [dict(rendered)]
+    return [dict(one) for one in rendered]
 
 
 def _run_environment(config: Config, sd: ScriptDirectory, sql: bool) -> None:
@@ -101,15 +119,24 @@ def revision(config: Config, message: str | None = None, autogenerate: bool = Fa
     saying what to install.
     """
     sd = _directory(config)
-    template_args: dict[str, Any] = {}
     if autogenerate:
-        template_args = _autogen_args(config, sd, sql, head)
-    elif config.revision_environment:
+        args = {"message": message, "head": head, "splice": splice, "branch_label": branch_label,
+                "version_path": version_path, "rev_id": rev_id, "depends_on": depends_on}
+        scripts: list[Script] = []
+        for template_args in _autogen_args(config, sd, sql, args):
+            chosen = {**args, **{k: template_args.pop(k) for k in _REVISION_ARGS if k in template_args}}
+            script = sd.generate_revision(
+                chosen["message"], head=chosen["head"], splice=chosen["splice"],
+                branch_labels=chosen["branch_label"], version_path=chosen["version_path"],
+                rev_id=chosen["rev_id"], depends_on=chosen["depends_on"], template_args=template_args)
+            _after_write(config, script)
+            scripts.append(script)
+        return scripts[0] if len(scripts) == 1 else scripts
+    if config.revision_environment:
         _run_environment(config, sd, sql)
     script = sd.generate_revision(
         message, head=head, splice=splice, branch_labels=branch_label,
-        version_path=version_path, rev_id=rev_id, depends_on=depends_on,
-        template_args=template_args)
+        version_path=version_path, rev_id=rev_id, depends_on=depends_on)
     _after_write(config, script)
     return script
 
