@@ -7,6 +7,7 @@ that loading every plugin does not import SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from mig import hookimpl
 from mig.specs import DialectSpec
@@ -22,3 +23,16 @@ def mig_register_dialects() -> Iterable[DialectSpec]:
         DialectSpec("mariadb", "mig_mysql.impl:MariaDBImpl",
                     description="MariaDB (mariadb:// URLs)"),
     ]
+
+
+# -- autogenerate (mig-autogen; optional: the hooks exist only when it is installed) --------
+
+
+@hookimpl(optionalhook=True)
+def mig_autogen_dialect_rules(dialect_name: str) -> Any:
+    """The comparison rules of this database (:mod:`mig_mysql.autogen`)."""
+    if dialect_name in ("mysql", "mariadb"):
+        from mig_mysql.autogen import MySQLRules
+
+        return MySQLRules()
+    return None

@@ -8,6 +8,7 @@ does not import SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from mig import hookimpl
 from mig.specs import DialectSpec, OperationSpec
@@ -39,3 +40,16 @@ def mig_register_operations() -> Iterable[OperationSpec]:
         spec("create_exclude_constraint", "CreateExcludeConstraintOp",
              "ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE USING (PostgreSQL)"),
     ]
+
+
+# -- autogenerate (mig-autogen; optional: the hooks exist only when it is installed) --------
+
+
+@hookimpl(optionalhook=True)
+def mig_autogen_dialect_rules(dialect_name: str) -> Any:
+    """The comparison rules of this database (:mod:`mig_postgresql.autogen`)."""
+    if dialect_name == "postgresql":
+        from mig_postgresql.autogen import PostgresqlRules
+
+        return PostgresqlRules()
+    return None
