@@ -99,9 +99,11 @@ def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Table) ->
     # a database that keeps unique constraints as unique indexes (MySQL) reports them here
     model_unique_cols = {tuple(to_db.get(c.name, c.name) for c in uc.columns) for uc in model_uniques}
     seen: set[str] = set()
+    # indexes that exist but that reflection cannot describe (SQLite's expression indexes)
+    unreflected = ctx.extra.get("unreflected_indexes") or ()
     for index in sorted(model_table.indexes, key=lambda i: name_of(i) or ""):
         name = name_of(index)
-        if name is None:
+        if name is None or (schema, ctx.db_table_name(model_table), name) in unreflected:
             continue
         seen.add(name)
         db_index = db_by_name.get(name)
