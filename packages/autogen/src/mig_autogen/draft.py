@@ -47,22 +47,36 @@ def process(context: Any, revision_args: Mapping[str, Any], directives: list[Mig
                    directives=directives)
 
 
-def render_script(script: MigrationScript, context: Any) -> dict[str, Any]:
-    """The template arguments of one script: bodies, imports and the revision arguments it sets."""
+def _render_context(context: Any) -> RenderContext:
     opts = dict(getattr(context, "opts", {}) or {})
     dialect = getattr(getattr(context, "dialect", None) or getattr(getattr(context, "connection", None),
                                                                    "dialect", None), "name", None)
-    ctx = RenderContext(dialect_name=dialect, options=opts)
+    return RenderContext(dialect_name=dialect, options=opts)
+
+
+def render_script(script: MigrationScript, context: Any,
+                  contexts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The template arguments of one script: bodies, imports and the revision arguments it sets.
+
+    ``contexts`` maps each database's ``engine_name`` to its migration context,
+    whose ``upgrade_token`` / ``downgrade_token`` (default ``NAME_upgrades`` /
+    ``NAME_downgrades``) name the template slots.
+    """
+    ctx = _render_context(context)
+    imports = set(script.imports)
     args: dict[str, Any] = {}
     if script.database_ops:
         for name, (up, down) in script.database_ops.items():
-            args[f"{name}_upgrades"] = indent(render_body(up, ctx))
-            args[f"{name}_downgrades"] = indent(render_body(down, ctx))
+            db_ctx = _render_context((contexts or {}).get(name, context))
+            opts = db_ctx.options
+            args[str(opts.get("upgrade_token") or f"{name}_upgrades")] = indent(render_body(up, db_ctx))
+            args[str(opts.get("downgrade_token") or f"{name}_downgrades")] = indent(render_body(down, db_ctx))
+            imports |= db_ctx.imports
     else:
         args["upgrades"] = indent(render_body(script.upgrade_ops, ctx))
         args["downgrades"] = indent(render_body(script.downgrade_ops, ctx))
-    imports = sorted(ctx.imports | set(script.imports))
-    args["imports"] = "".join(f"{line}\n" for line in imports)
+    imports |= ctx.imports
+    args["imports"] = "".join(f"{line}\n" for line in sorted(imports))
     for key in _ARGS:
         args[key] = getattr(script, key)
     return args
@@ -78,4 +92,5 @@ def render_operations(operations: Sequence[Any], config: Any,
     context = databases[-1][1]
     directives = directives_for(databases, revision_args)
     process(context, revision_args, directives)
-    return [render_script(script, context) for script in directives]
+    contexts = {name: ctx for name, ctx, _ in databases if name is not None}
+    return [render_script(script, context, contexts) for script in directives]

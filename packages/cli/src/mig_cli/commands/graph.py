@@ -19,6 +19,8 @@ verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show every 
 def _written(state: CliState, scripts: Any) -> None:
     if state.quiet:
         return
+    if scripts == []:
+        click.echo("No script written: process_revision_directives emptied the draft.")
     for script in scripts if isinstance(scripts, list) else [scripts]:
         if script is not None:
             click.echo(f"Generating {script.path} ...  done")

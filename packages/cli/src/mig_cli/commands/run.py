@@ -156,13 +156,36 @@ def current(state: CliState, verbose: bool, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON (shape in docs/autogenerate.md).")
 @click.pass_obj
-def check(state: CliState) -> None:
+def check(state: CliState, as_json: bool) -> None:
     """Fail (exit 1) if the models have changes that no revision covers (needs mig-autogen)."""
     from mig import command
 
     config = state.config(cmd_opts=click.get_current_context().params)
-    result = command.check(config)
-    if not state.quiet:
-        click.echo(result if isinstance(result, str) and result
-                   else "No new upgrade operations detected.")
+    found = command.differences(config)
+    if as_json:
+        echo_json({"differences": [difference_json(d) for d in found]})
+    elif not state.quiet:
+        if not found:
+            click.echo("No differences: the database matches the models.")
+        else:
+            plural = "difference" if len(found) == 1 else "differences"
+            click.echo(f"{len(found)} {plural} between the models and the database:")
+            for difference in found:
+                where = f"[{difference.database}] " if difference.database else ""
+                click.echo(f"  {where}{difference.operation.describe()}")
+            click.echo('Draft a migration for them with `mig revision --autogenerate -m "..."`.')
+    if found:
+        sys.exit(1)
+
+
+def difference_json(difference: Any) -> dict[str, Any]:
+    """One entry of ``mig check --json``: ``operation``, ``description``, ``database``, ``table``, ``schema``."""
+    operation = difference.operation
+    table = (getattr(operation, "table_name", None) or getattr(operation, "source_table", None)
+             or getattr(getattr(operation, "table", None), "name", None))
+    schema = getattr(operation, "schema", None) or getattr(operation, "source_schema", None)
+    return {"operation": type(operation).script_name() or type(operation).__name__,
+            "description": operation.describe(), "database": difference.database,
+            "table": table, "schema": schema}

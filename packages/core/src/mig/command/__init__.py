@@ -17,7 +17,7 @@ _WHERE = {
     "history": "graph", "show": "graph", "edit": "graph",
     # against a database
     "upgrade": "run", "downgrade": "run", "stamp": "run", "current": "run",
-    "ensure_version": "run", "check": "run",
+    "ensure_version": "run", "check": "run", "differences": "run",
     # environment set-up
     "init": "setup", "list_templates": "setup",
     # turning an Alembic project into a mig project

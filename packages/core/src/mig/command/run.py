@@ -178,34 +178,64 @@ def ensure_version(config: Config, sql: bool = False) -> None:
     _run(config, script, plan, as_sql=sql)
 
 
-def check(config: Config) -> Any:
-    """Fail if autogenerate finds changes between the models and a database at head."""
+@dataclass(frozen=True)
+class Difference:
+    """One operation ``mig check`` found, and the database it is for.
+
+    :param operation: the :mod:`mig.ops` operation that would reconcile it.
+    :param database: the ``engine_name`` of a multi-database environment, ``None`` otherwise.
+    """
+
+    operation: Any
+    database: str | None = None
+
+
+def differences(config: Config) -> list[Difference]:
+    """The upgrade operations autogenerate finds for each database at head (``mig check``)."""
     from mig import plugins
     from mig.autogen_seam import require_autogenerate
 
     _require_database(config, "mig check")
     require_autogenerate("mig check")
     script = _directory(config)
-    result: list[Any] = []
+    result: list[Difference] = []
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+        engine_name = ctx.run_arguments.get("engine_name")
+        where = f"database {engine_name!r}" if engine_name else "the database"
         wanted = set(script.get_heads())
         if set(heads) != wanted:
             raise CommandError(
-                f"the database is not up to date (at {', '.join(heads) or 'base'}, heads are "
+                f"{where} is not up to date (at {', '.join(heads) or 'base'}, heads are "
                 f"{', '.join(sorted(wanted))}); run `mig upgrade heads` first")
         metadata = ctx.opts.get("target_metadata")
         if metadata is None:
             metadata = config.load_target_metadata()
+        if metadata is None:
+            raise CommandError(
+                f"mig check has no models to compare {where} with: pass target_metadata to "
+                f"context.configure(...) in env.py, or set target_metadata = \"myapp.models:Base.metadata\" "
+                f"in the configuration")
         operations = plugins.autogenerate(ctx, metadata, config)
-        result.extend(operations or ())
+        result.extend(Difference(op, engine_name) for op in operations or ())
         return []
 
     _run(config, script, plan, create_version_table=False)
-    if result:
+    return result
+
+
+def check(config: Config, *, raise_on_differences: bool = True) -> Any:
+    """Fail if autogenerate finds changes between the models and a database at head.
+
+    Returns the operations found (``[]`` when the models match); with
+    ``raise_on_differences`` (the default, as Alembic's ``check``) any
+    operation is a :class:`CommandError` listing them.
+    """
+    result = [d.operation for d in differences(config)]
+    if result and raise_on_differences:
         described = "; ".join(op.describe() for op in result)
         raise CommandError(f"new upgrade operations detected: {described}; run `mig revision --autogenerate`")
     return result
 
 
-__all__ = ["Current", "check", "current", "downgrade", "ensure_version", "stamp", "upgrade"]
+__all__ = ["Current", "Difference", "check", "differences", "current", "downgrade", "ensure_version", "stamp", "upgrade"]

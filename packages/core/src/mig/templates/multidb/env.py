@@ -75,6 +75,7 @@ def run_migrations_online() -> None:
                 context.configure(
                     connection=connection,
                     target_metadata=db["target_metadata"],
+                    render_as_batch=connection.dialect.name == "sqlite",
                     upgrade_token=f"{name}_upgrades",
                     downgrade_token=f"{name}_downgrades",
                 )
