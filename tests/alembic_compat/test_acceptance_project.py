@@ -139,3 +139,18 @@ def test_offline_sql_of_upgrade_head_is_equivalent(tmp_path: Path, url: str) -> 
     for step, _ in mig_steps:
         down, rev = step.split(" -> ")
         assert all(order.index(parent) < order.index(rev) for parent in down.split(", ") if parent != "base")
+
+
+def test_offline_sql_on_sqlite_needs_copy_from_in_both_tools(tmp_path: Path) -> None:
+    """Offline, SQLite's move-and-copy cannot read the table: both tools stop at the first batch
+    block that must copy (the catalog's foreign key), and mig's message says what to pass."""
+    pair = ProjectPair(PROJECT, tmp_path, "sqlite:///shop.db", "sqlite:///shop.db")
+    pair.adopt()
+    with pytest.raises(SystemExit):  # Alembic's command line: "FAILED: ... copy_from ..."
+        pair.alembic.run("upgrade", "head", "--sql")
+    result = pair.mig("upgrade", "head", "--sql")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "mig: error: upgrade 2c7d41e8a902 (2c7d41e8a902_categories.py) failed: batch_alter_table('product') "
+        "must move and copy the table")
+    assert "pass copy_from=sa.Table(...) describing the table as it is now" in result.stderr
