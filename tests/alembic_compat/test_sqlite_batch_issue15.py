@@ -351,3 +351,17 @@ def test_dialect_prefixed_options_are_ignored_in_the_sqlite_copy(offline_pair, s
     assert schema["product"]["uniques"] == [("uq_price", ("price",))]
     assert sqlite_pair.assert_same_rows("SELECT id, code, price FROM product ORDER BY id") == [
         (1, 42, 5), (2, 7, 6)]
+
+
+def test_constraint_on_a_column_renamed_in_the_same_block_is_kept(sqlite_pair) -> None:
+    """Alembic's copy leaves the unique constraint out silently; mig creates it (docs/differences.md)."""
+    sqlite_pair.write("a1", None, CREATE)
+    sqlite_pair.write("b2", "a1", """
+        with op.batch_alter_table("product") as batch_op:
+            batch_op.alter_column("code", new_column_name="sku", existing_type=sa.String(20))
+            batch_op.create_unique_constraint("uq_product_sku", ["sku"])
+    """)
+    sqlite_pair.upgrade()
+    assert sqlite_pair.alembic.schema()["product"]["uniques"] == []
+    assert sqlite_pair.mig.schema()["product"]["uniques"] == [("uq_product_sku", ("sku",))]
+    sqlite_pair.assert_same_rows("SELECT id, sku, price FROM product ORDER BY id")
