@@ -177,7 +177,7 @@ def check(state: CliState, as_json: bool) -> None:
                 click.echo(f"  {where}{difference.operation.describe()}")
             click.echo('Draft a migration for them with `mig revision --autogenerate -m "..."`.')
     if found:
-        sys.exit(1)
+        click.get_current_context().exit(1)
 
 
 def difference_json(difference: Any) -> dict[str, Any]:
