@@ -99,5 +99,5 @@ def test_an_operation_without_a_renderer_is_an_error_naming_it() -> None:
     class GrantOp(ops.Operation):
         role: str = "app"
 
-    with pytest.raises(MigError, match="no renderer for GrantOp.*mig_autogen_register_renderers"):
+    with pytest.raises(MigError, match=r"no renderer for GrantOp.*mig_autogen_register_renderers"):
         render_python([GrantOp()])
