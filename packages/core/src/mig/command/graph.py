@@ -84,10 +84,15 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool,
 
     from mig.runtime.environment import run_env
 
+    rendered: Any = None
+
+    def render() -> None:  # inside the run: the project's local plugins may render their operations
+        nonlocal rendered
+        operations = [op for _, _, result in found for op in result]
+        rendered = plugins.render_operations(operations, config, databases=found, revision_args=revision_args)
+
     config.apply_prepend_sys_path()
-    run_env(config, plan, script=sd, create_version_table=False)
-    operations = [op for _, _, result in found for op in result]
-    rendered = plugins.render_operations(operations, config, databases=found, revision_args=revision_args)
+    run_env(config, plan, script=sd, create_version_table=False, after=render)
     if rendered is None:
         return [{}]
     if isinstance(rendered, Mapping):

@@ -69,8 +69,13 @@ class EnvironmentContext:
         state.pop_environment(self)
         self._unregister_local_plugins()
 
-    def run_env(self) -> None:
-        """Execute ``<script_location>/env.py`` with this environment current."""
+    def run_env(self, after: Callable[[], Any] | None = None) -> None:
+        """Execute ``<script_location>/env.py`` with this environment current.
+
+        ``after`` runs once env.py has finished, while the project's local
+        plugins (env.py, ``mig_plugins.py``) are still registered: autogenerate
+        renders its draft there, so a local plugin's renderers are used.
+        """
         from mig import plugins
 
         location = Path(self.config.script_location)
@@ -86,6 +91,8 @@ class EnvironmentContext:
             # The module exists before it runs: configure() registers it as a plugin from inside.
             self._env_module = pyfile.prepare(env_path, "env")
             pyfile.execute(self._env_module, wrap_errors=False, keep=False)
+            if after is not None:
+                after()
 
     def _register_env_module(self) -> None:
         from mig import plugins
@@ -238,8 +245,11 @@ def _as_list(value: Any) -> list[Any]:
 def run_env(config: Config, fn: PlanFn | None, *, script: Any = None, as_sql: bool = False,
             starting_heads: Sequence[str] = (), starting_rev: str | None = None,
             destination_rev: Any = None, tag: str | None = None,
-            create_version_table: bool = True) -> EnvironmentContext:
-    """Run ``env.py`` for one command; returns the environment (its migration context inside)."""
+            create_version_table: bool = True, after: Callable[[], Any] | None = None) -> EnvironmentContext:
+    """Run ``env.py`` for one command; returns the environment (its migration context inside).
+
+    ``after``: see :meth:`EnvironmentContext.run_env`.
+    """
     if script is None:
         from mig.revision.directory import ScriptDirectory
 
@@ -247,7 +257,7 @@ def run_env(config: Config, fn: PlanFn | None, *, script: Any = None, as_sql: bo
     env = EnvironmentContext(config, script, fn=fn, as_sql=as_sql, starting_heads=starting_heads,
                              starting_rev=starting_rev, destination_rev=destination_rev, tag=tag,
                              create_version_table=create_version_table)
-    env.run_env()
+    env.run_env(after=after)
     return env
 
 
