@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mig.ddl.impl import DialectImpl
 
 __all__ = [
-    "AddEnumValueOp", "CreateEnumTypeOp", "CreateExcludeConstraintOp", "DropEnumTypeOp",
+    "AddEnumValueOp", "CreateEnumTypeOp", "CreateExcludeConstraintOp", "DropEnumTypeOp", "EnumValuesNoteOp",
     "RenameEnumValueOp", "add_enum_value", "create_enum_type", "create_exclude_constraint",
     "drop_enum_type", "rename_enum_value",
 ]
@@ -48,6 +48,8 @@ class CreateEnumTypeOp(Operation):
     """``op.create_enum_type(type_name, values, schema=None, if_not_exists=False)``: ``CREATE TYPE ... AS ENUM``."""
 
     op_name: ClassVar[str] = "create_enum_type"
+    #: Autogenerate puts it before the tables that use the type.
+    autogen_position: ClassVar[str] = "first"
     type_name: str
     values: tuple[str, ...]
     schema: str | None = None
@@ -68,6 +70,8 @@ class DropEnumTypeOp(Operation):
     """
 
     op_name: ClassVar[str] = "drop_enum_type"
+    #: Autogenerate puts it after the tables and columns that used the type are gone.
+    autogen_position: ClassVar[str] = "last"
     type_name: str
     schema: str | None = None
     if_exists: bool = False
@@ -90,10 +94,13 @@ class AddEnumValueOp(Operation):
     ``ALTER TYPE ... ADD VALUE``. PostgreSQL before 12 refuses it inside a
     transaction block: then (and whenever ``autocommit=True``) it runs in the
     run's autocommit block (offline: between ``COMMIT`` and ``BEGIN``).
-    PostgreSQL cannot remove a value again, so this has no reverse.
+    PostgreSQL cannot remove a value again: its reverse is an
+    :class:`EnumValuesNoteOp`, a comment in a draft's downgrade that says so.
     """
 
     op_name: ClassVar[str] = "add_enum_value"
+    #: Autogenerate puts it before the columns and defaults that use the value.
+    autogen_position: ClassVar[str] = "first"
     type_name: str
     value: str
     schema: str | None = None
@@ -102,8 +109,42 @@ class AddEnumValueOp(Operation):
     if_not_exists: bool = False
     autocommit: bool | None = None
 
+    def reverse(self) -> Operation:
+        return EnumValuesNoteOp(self.type_name, schema=self.schema,
+                                note=f"PostgreSQL cannot remove the value {self.value!r} from enum type "
+                                     f"{qualified(self.type_name, self.schema)}; it stays (recreate the "
+                                     f"type by hand if the downgrade must remove it)")
+
     def describe(self) -> str:
         return f"add_enum_value {qualified(self.type_name, self.schema)} {self.value!r}"
+
+
+@dataclass(frozen=True, eq=False)
+class EnumValuesNoteOp(Operation):
+    """A note autogenerate leaves where an enum type's values changed in a way PostgreSQL cannot follow.
+
+    Values removed or reordered (and the downgrade of an added value) need
+    the type recreated, which autogenerate does not guess. A draft writes
+    the note as a comment; it changes nothing and no database runs it.
+    """
+
+    impl_method: ClassVar[str] = ""
+    op_name: ClassVar[str] = "enum_values_note"
+    is_hint: ClassVar[bool] = True
+    autogen_position: ClassVar[str] = "first"
+    type_name: str
+    note: str
+    schema: str | None = None
+
+    def reverse(self) -> Operation:
+        return self
+
+    def comment(self) -> str:
+        """The text a draft writes for it (one line, without the ``#``)."""
+        return self.note
+
+    def describe(self) -> str:
+        return f"enum_values_note {qualified(self.type_name, self.schema)}: {self.note}"
 
 
 @dataclass(frozen=True, eq=False)

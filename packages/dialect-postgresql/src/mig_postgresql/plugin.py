@@ -53,3 +53,28 @@ def mig_autogen_dialect_rules(dialect_name: str) -> Any:
 
         return PostgresqlRules()
     return None
+
+
+_ENUMS = "mig_postgresql.autogen_enums:"
+
+
+@hookimpl(optionalhook=True)
+def mig_autogen_register_comparators() -> Any:
+    """PostgreSQL's enum types (created, values added, dropped), compared once per schema."""
+    from mig_autogen.specs import Comparator
+
+    return [Comparator("postgresql_enums", "schema", _ENUMS + "compare_enums", dialect="postgresql")]
+
+
+@hookimpl(optionalhook=True)
+def mig_autogen_register_renderers() -> Any:
+    """Drafts write the enum operations as ``op.create_enum_type(...)`` and so on."""
+    from mig_autogen.specs import Renderer
+
+    return [
+        Renderer("create_enum_type", f"{_OPS}:CreateEnumTypeOp", _ENUMS + "render_create_enum_type"),
+        Renderer("drop_enum_type", f"{_OPS}:DropEnumTypeOp", _ENUMS + "render_drop_enum_type"),
+        Renderer("add_enum_value", f"{_OPS}:AddEnumValueOp", _ENUMS + "render_add_enum_value"),
+        Renderer("rename_enum_value", f"{_OPS}:RenameEnumValueOp", _ENUMS + "render_rename_enum_value"),
+        Renderer("enum_values_note", f"{_OPS}:EnumValuesNoteOp", _ENUMS + "render_note"),
+    ]
