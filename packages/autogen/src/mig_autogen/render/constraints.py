@@ -65,7 +65,7 @@ def create_primary_key(operation: CreatePrimaryKeyOp, ctx: RenderContext) -> str
 
 def create_check_constraint(operation: CreateCheckConstraintOp, ctx: RenderContext) -> str:
     table, kw = _table(operation.table_name, operation.schema, ctx)
-    condition = items._sql_string(operation.condition)
+    condition = items._sql_string(operation.condition, ctx)
     positional = [items.name(operation.constraint_name, ctx), *table, repr(condition)]
     kw.extend(items.dialect_kw(operation.kw, ctx))
     return f"{ctx.op_prefix}create_check_constraint({items.args(positional, kw)})"

@@ -130,10 +130,21 @@ def sql(obj: Any, ctx: RenderContext) -> str:
         return f"{ctx.sa_prefix}text({obj.text!r})"
     if isinstance(obj, str):
         return f"{ctx.sa_prefix}text({obj!r})"
-    from sqlalchemy.dialects import postgresql
+    return f"{ctx.sa_prefix}text({_sql_string(obj, ctx)!r})"
 
-    compiled = obj.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
-    return f"{ctx.sa_prefix}text({str(compiled)!r})"
+
+def _dialect(ctx: RenderContext | None) -> Any:
+    """The SQLAlchemy dialect the draft is for (an expression is compiled as that database writes it)."""
+    from sqlalchemy.dialects import registry
+    from sqlalchemy.engine import default
+
+    name = ctx.dialect_name if ctx is not None else None
+    if name:
+        try:
+            return registry.load(name)()
+        except Exception:  # an unknown or uninstalled dialect: SQLAlchemy's generic SQL
+            pass
+    return default.DefaultDialect()
 
 
 def server_default(obj: Any, ctx: RenderContext) -> str:
@@ -160,7 +171,7 @@ def computed(obj: Any, ctx: RenderContext) -> str:
 
     if isinstance(obj, Computed):
         kw = [("persisted", repr(obj.persisted))] if obj.persisted is not None else []
-        return f"{ctx.sa_prefix}Computed({args([repr(_sql_string(obj.sqltext))], kw)})"
+        return f"{ctx.sa_prefix}Computed({args([repr(_sql_string(obj.sqltext, ctx))], kw)})"
     kw = []
     for key in ("always", "on_null", "start", "increment", "minvalue", "maxvalue", "nominvalue",
                 "nomaxvalue", "cycle", "cache", "order"):
@@ -170,16 +181,14 @@ def computed(obj: Any, ctx: RenderContext) -> str:
     return f"{ctx.sa_prefix}Identity({args([], kw)})"
 
 
-def _sql_string(obj: Any) -> str:
+def _sql_string(obj: Any, ctx: RenderContext | None = None) -> str:
     from sqlalchemy.sql.elements import TextClause
 
     if isinstance(obj, TextClause):
         return str(obj.text)
     if isinstance(obj, str):
         return obj
-    from sqlalchemy.dialects import postgresql
-
-    return str(obj.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    return str(obj.compile(dialect=_dialect(ctx), compile_kwargs={"literal_binds": True}))
 
 
 # -- columns and constraints --------------------------------------------------------------
@@ -247,7 +256,7 @@ def constraint(obj: Any, ctx: RenderContext) -> str:
     if isinstance(obj, UniqueConstraint):
         return f"{ctx.sa_prefix}UniqueConstraint({args(cols, named)})"
     if isinstance(obj, CheckConstraint):
-        return f"{ctx.sa_prefix}CheckConstraint({args([repr(_sql_string(obj.sqltext))], named)})"
+        return f"{ctx.sa_prefix}CheckConstraint({args([repr(_sql_string(obj.sqltext, ctx))], named)})"
     if isinstance(obj, ForeignKeyConstraint):
         local = [str(k) for k in obj.column_keys]
         remote = [e._get_colspec() for e in obj.elements]
