@@ -157,7 +157,7 @@ def test_kwargs_of_run_migrations_reach_scripts_and_x_arguments(project):
     config = project.config
     config.x_arguments = ["name=from_x"]
     command.upgrade(config, "head")
-    assert project.inspect().tables == ["from_x", "mig_version"]
+    assert project.inspect().tables == ["from_x", "mig_log", "mig_version"]
 
 
 def test_stamp_and_current(project):
@@ -189,7 +189,7 @@ def test_current_does_not_create_the_version_table(project):
 def test_ensure_version(project):
     project.write("a1", None)
     command.ensure_version(project.config)
-    assert project.inspect().tables == ["mig_version"]
+    assert project.inspect().tables == ["mig_log", "mig_version"]
     command.ensure_version(project.config, sql=True)
     assert project.sql_output().startswith("BEGIN;\n\nCREATE TABLE mig_version (")
 
@@ -289,4 +289,4 @@ def test_env_py_that_imports_op_registers_as_a_plugin(project):
     env = project.location / "env.py"
     env.write_text("from mig import op  # noqa: F401\n" + env.read_text())
     command.upgrade(project.config, "head")
-    assert project.inspect().tables == ["mig_version", "t"]
+    assert project.inspect().tables == ["mig_log", "mig_version", "t"]
