@@ -299,7 +299,7 @@ def test_adopt_then_mig_finishes_the_run_alembic_started(mig: Mig, tmp_path: Pat
     assert "Ran upgrade d4 -> e5" in result.stderr
 
     inspector = sa.inspect(sa.create_engine(f"sqlite:///{db}"))
-    assert sorted(inspector.get_table_names()) == ["accounts", "alembic_version", "audit"]
+    assert sorted(inspector.get_table_names()) == ["accounts", "alembic_version", "audit", "mig_log"]
     assert [c["name"] for c in inspector.get_columns("accounts")] == ["id", "name", "email", "phone"]
     assert [(i["name"], i["column_names"], bool(i["unique"])) for i in inspector.get_indexes("accounts")] == [
         ("ix_accounts_email", ["email"], True)]
