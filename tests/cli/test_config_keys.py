@@ -67,7 +67,6 @@ def test_unknown_key_in_tool_mig_and_in_a_database_table(mig: Mig) -> None:
 @pytest.mark.parametrize(("line", "message"), [
     ("sourceless = true", "sourceless: mig loads migration scripts from their .py source only; remove "
                           "`sourceless` (or set it to false) and keep the .py files"),
-    ("lock = true", "lock: mig has no migration lock yet; remove `lock`"),
     ('output_encoding = "klingon"', "output_encoding = 'klingon' is not an encoding Python knows; "
                                     "use e.g. \"utf-8\""),
 ])

@@ -38,22 +38,20 @@ KNOWN_KEYS = frozenset({
     "truncate_slug_length", "timezone", "revision_environment", "sourceless",
     "output_encoding", "allow_generic_dialect", "recursive_version_locations",
     "prepend_sys_path", "databases", "env", "sections",
-    "log_table", "verify",
+    "log_table", "verify", "lock", "lock_timeout",
 })
 
 #: Keys that mig knows from Alembic (or planned) but cannot honour: the reason and what to do.
 REFUSED_KEYS = {
     "sourceless": ("mig loads migration scripts from their .py source only; remove "
                    "`sourceless` (or set it to false) and keep the .py files"),
-    "lock": "mig has no migration lock yet; remove `lock`",
-    "lock_timeout": "mig has no migration lock yet; remove `lock_timeout`",
 }
 
 #: Keys of ``[mig.databases.NAME]`` (the multidb template).
 DATABASE_KEYS = frozenset({"url", "target_metadata"})
 
 _BOOL_KEYS = ("transaction_per_migration", "revision_environment", "sourceless",
-              "allow_generic_dialect", "recursive_version_locations")
+              "allow_generic_dialect", "recursive_version_locations", "lock")
 
 _SQLITE_URL = re.compile(r"^(sqlite(?:\+[A-Za-z0-9_]+)?:///)([^?]*)(\?.*)?$")
 

@@ -64,6 +64,24 @@ class SqliteImpl(DialectImpl):
         if in_transaction is False:
             connection.exec_driver_sql("BEGIN")
 
+    # -- the migration lock (a file lock beside the database: mig_sqlite_batch.lock) -------
+
+    def acquire_migration_lock(self, connection: Connection, key: str, timeout: float) -> Any:
+        """An exclusive ``flock`` on ``<database>.mig-lock`` (none for an in-memory database)."""
+        from mig_sqlite_batch import lock
+
+        return lock.acquire(connection.engine.url.database, timeout)
+
+    def release_migration_lock(self, handle: Any) -> None:
+        from mig_sqlite_batch import lock
+
+        lock.release(handle)
+
+    def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
+        from mig_sqlite_batch import lock
+
+        return lock.holder(connection.engine.url.database)
+
     # -- what SQLite can do -------------------------------------------------------
 
     @property

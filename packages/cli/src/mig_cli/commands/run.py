@@ -19,6 +19,15 @@ sql_option = click.option("--sql", is_flag=True,
 tag_option = click.option("--tag", help="An arbitrary string for env.py (context.get_tag_argument()).")
 
 
+def lock_options(fn: Any) -> Any:
+    """``--lock-timeout SECONDS`` and ``--no-lock`` (read from ``config.cmd_opts`` by the run's lock step)."""
+    fn = click.option("--no-lock", "no_lock", is_flag=True,
+                      help="Do not take the migration lock (only when no other run can be going on).")(fn)
+    return click.option("--lock-timeout", "lock_timeout", type=float, default=None, metavar="SECONDS",
+                        help="Wait at most SECONDS for another run's migration lock "
+                             "(default: lock_timeout of the configuration, else 60).")(fn)
+
+
 def _prepare(state: CliState, sql: bool) -> Any:
     config = state.config(cmd_opts=click.get_current_context().params)
     if sql:
@@ -41,8 +50,9 @@ def _sql_output(config: Any) -> Any:
 @click.argument("revision", callback=no_options)
 @sql_option
 @tag_option
+@lock_options
 @click.pass_obj
-def upgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
+def upgrade(state: CliState, revision: str, sql: bool, tag: str | None, **_lock: Any) -> None:
     """Upgrade the database to REVISION (e.g. `head`, `+1`, `ae10`; `A:B` with --sql)."""
     from mig import command
 
@@ -54,8 +64,9 @@ def upgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
 @click.argument("revision", callback=no_options)
 @sql_option
 @tag_option
+@lock_options
 @click.pass_obj
-def downgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> None:
+def downgrade(state: CliState, revision: str, sql: bool, tag: str | None, **_lock: Any) -> None:
     """Revert the database to REVISION (e.g. `-1`, `base`, `ae10`; `A:B` with --sql)."""
     from mig import command
 
@@ -68,9 +79,10 @@ def downgrade(state: CliState, revision: str, sql: bool, tag: str | None) -> Non
 @sql_option
 @tag_option
 @click.option("--purge", is_flag=True, help="Empty the version table before stamping.")
+@lock_options
 @click.pass_obj
 def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | None,
-          purge: bool) -> None:
+          purge: bool, **_lock: Any) -> None:
     """Set the version table to REVISIONS without running any migration."""
     from mig import command
 

@@ -393,6 +393,57 @@ class DialectImpl:
         **Return:** ``None``.
         """
 
+    # -- the migration lock -----------------------------------------------------------
+
+    @override_point
+    def acquire_migration_lock(self, connection: Connection, key: str, timeout: float) -> Any:
+        """Take the database's migration lock named ``key``, waiting at most ``timeout`` seconds.
+
+        **Called by:** the runtime (:mod:`mig.runtime.lock`), online, before
+        ``upgrade``, ``downgrade`` or ``stamp`` reads the version table,
+        unless ``--no-lock``. The lock must outlive the run's transactions
+        (take it on a session of its own, not on ``connection``, so that
+        ``autocommit_block()`` still works) and must be released by the
+        database or the operating system when the holding process dies.
+
+        :param connection: the run's connection (its ``engine`` opens a dedicated session).
+        :param key: the lock's name, ``mig:<database>:<schema>:<version table>``
+            (map it onto what the database's locks are named by, e.g. hash it).
+        :param timeout: seconds to wait for another holder to let go (``0``: do not wait).
+
+        **Return:** a handle for :meth:`release_migration_lock`; ``None`` when
+        ``timeout`` ran out (mig then raises ``LockError`` with
+        :meth:`describe_lock_holder`); ``NotImplemented`` (the default) when
+        the dialect has no lock: mig warns once and runs unlocked.
+        """
+        return NotImplemented
+
+    @override_point
+    def release_migration_lock(self, handle: Any) -> None:
+        """Let go of the migration lock :meth:`acquire_migration_lock` took (and close its session).
+
+        **Called by:** the runtime, after the run's last step, also when a step failed.
+
+        :param handle: what :meth:`acquire_migration_lock` returned.
+
+        **Return:** ``None``.
+        """
+
+    @override_point
+    def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
+        """Who holds the migration lock ``key`` now, in words, as far as the database can tell.
+
+        **Called by:** the runtime, when :meth:`acquire_migration_lock` timed
+        out, for the error message.
+
+        :param connection: the run's connection.
+        :param key: the lock's name (as given to :meth:`acquire_migration_lock`).
+
+        **Return:** e.g. ``"pid 4242 (application 'mig ...', host 10.0.0.7)"``;
+        ``None`` (the default) when the database cannot tell.
+        """
+        return None
+
     @override_point
     def offline_literal(self, value: Any, kind: str) -> Any:
         """A SQL expression writing ``value`` inline where SQLAlchemy has no literal renderer.

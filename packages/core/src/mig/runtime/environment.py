@@ -39,12 +39,14 @@ class EnvironmentContext:
     :param destination_rev: the revision argument the user gave (``get_revision_argument``).
     :param tag: ``--tag``.
     :param create_version_table: whether running creates the version table (not for ``current``).
+    :param lock: whether ``run_migrations`` holds the migration lock (``None``: when it may
+        write, i.e. with ``create_version_table``); see :mod:`mig.runtime.lock`.
     """
 
     def __init__(self, config: Config, script: Any, *, fn: PlanFn | None = None, as_sql: bool = False,
                  starting_heads: Sequence[str] = (), starting_rev: str | None = None,
                  destination_rev: Any = None, tag: str | None = None,
-                 create_version_table: bool = True) -> None:
+                 create_version_table: bool = True, lock: bool | None = None) -> None:
         self.config = config
         self.script = script
         self.fn = fn
@@ -54,6 +56,7 @@ class EnvironmentContext:
         self.destination_rev = destination_rev
         self.tag = tag
         self.create_version_table = create_version_table
+        self.lock = lock
         self.context_opts: dict[str, Any] = {}
         self._migration_context: MigrationContext | None = None
         self._env_module: ModuleType | None = None
@@ -245,7 +248,8 @@ def _as_list(value: Any) -> list[Any]:
 def run_env(config: Config, fn: PlanFn | None, *, script: Any = None, as_sql: bool = False,
             starting_heads: Sequence[str] = (), starting_rev: str | None = None,
             destination_rev: Any = None, tag: str | None = None,
-            create_version_table: bool = True, after: Callable[[], Any] | None = None) -> EnvironmentContext:
+            create_version_table: bool = True, after: Callable[[], Any] | None = None,
+            lock: bool | None = None) -> EnvironmentContext:
     """Run ``env.py`` for one command; returns the environment (its migration context inside).
 
     ``after``: see :meth:`EnvironmentContext.run_env`.
@@ -256,7 +260,7 @@ def run_env(config: Config, fn: PlanFn | None, *, script: Any = None, as_sql: bo
         script = ScriptDirectory.from_config(config)
     env = EnvironmentContext(config, script, fn=fn, as_sql=as_sql, starting_heads=starting_heads,
                              starting_rev=starting_rev, destination_rev=destination_rev, tag=tag,
-                             create_version_table=create_version_table)
+                             create_version_table=create_version_table, lock=lock)
     env.run_env(after=after)
     return env
 

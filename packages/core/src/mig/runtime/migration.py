@@ -232,7 +232,14 @@ class MigrationContext:
         self.version.apply(heads_before, heads_after)
 
     def run_migrations(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
-        """Plan from the current heads, then run every step (script + version rows)."""
+        """Plan from the current heads, then run every step (script + version rows), all of it
+        under the migration lock when the run may write (:mod:`mig.runtime.lock`)."""
+        from mig.runtime.lock import migration_lock
+
+        with migration_lock(self, wanted=create_version_table):
+            self._run_steps(plan, create_version_table=create_version_table, **kw)
+
+    def _run_steps(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
         from mig import plugins
 
         impl = self.impl

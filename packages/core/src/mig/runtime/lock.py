@@ -1,0 +1,136 @@
+"""The migration lock step of a run: one process at a time reads and moves the version table.
+
+``upgrade``, ``downgrade`` and ``stamp`` hold the lock from before the version
+table is read (or created) until after their last step, so that several
+replicas starting at once apply each migration exactly once: the second
+process waits (at most ``lock_timeout`` seconds), then reads the version
+table anew and finds nothing left to do.
+
+The lock itself belongs to the dialect (:meth:`DialectImpl.acquire_migration_lock`,
+:meth:`DialectImpl.release_migration_lock`, :meth:`DialectImpl.describe_lock_holder`):
+an advisory lock on a dedicated session on PostgreSQL, ``GET_LOCK`` on
+MySQL/MariaDB, a file lock beside the database on SQLite. Every one of them
+is released by the database (or the operating system) when the holding
+process dies, so a killed run never leaves a stale lock behind.
+
+The key names the version table (database, schema, table), so two projects
+on one server, or two version tables in one database, do not block each
+other.
+
+:func:`migration_lock` is the one entry point; it is re-entrant per migration
+context, so a step that must read the version under the lock (``--plan``)
+can wrap its read in it whether or not the run already holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from mig.errors import ConfigError, LockError
+
+if TYPE_CHECKING:
+    from mig.runtime.migration import MigrationContext
+
+log = logging.getLogger("mig.runtime")
+
+#: Seconds a run waits for the lock when neither ``--lock-timeout`` nor ``lock_timeout`` says.
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+_warned: set[str] = set()
+
+
+def lock_key(ctx: MigrationContext) -> str:
+    """The key of the lock: ``mig:<database>:<schema>:<version table>`` (empty parts for defaults)."""
+    database = ""
+    connection = ctx.connection
+    if connection is not None:
+        database = str(connection.engine.url.database or "")
+    schema = ctx.version.schema or ""
+    return f"mig:{database}:{schema}:{ctx.version.name}"
+
+
+def lock_timeout(ctx: MigrationContext) -> float:
+    """``--lock-timeout``, else ``lock_timeout`` of the configuration, else 60 seconds."""
+    value: Any = ctx.opts.get("lock_timeout")
+    config = ctx.config
+    if value is None and config is not None:
+        value = (getattr(config, "cmd_opts", None) or {}).get("lock_timeout")
+        if value is None:
+            value = config.get("lock_timeout")
+    if value is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"lock_timeout = {value!r} is not a number of seconds; use e.g. lock_timeout = 60")
+    if seconds < 0:
+        raise ConfigError(f"lock_timeout = {value!r} is negative; use 0 (do not wait) or more seconds")
+    return seconds
+
+
+def lock_wanted(ctx: MigrationContext, default: bool) -> bool:
+    """Whether this run takes the lock: online, not ``--no-lock``, not ``lock = false``."""
+    if ctx.as_sql or ctx.connection is None:
+        return False
+    env_choice = getattr(ctx.environment, "lock", None)
+    wanted = default if env_choice is None else bool(env_choice)
+    if not wanted:
+        return False
+    if ctx.opts.get("lock") is False:
+        return False
+    config = ctx.config
+    if config is not None:
+        if (getattr(config, "cmd_opts", None) or {}).get("no_lock"):
+            return False
+        if config.get("lock", True) is False:
+            return False
+    return True
+
+
+@contextmanager
+def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[None]:
+    """Hold the migration lock of ``ctx``'s version table for the ``with`` block.
+
+    Re-entrant: inside a block that already holds it (for the same context) it does nothing.
+    Does nothing offline, with ``--no-lock`` / ``lock = false``, or when ``wanted`` is false.
+    Raises :class:`mig.errors.LockError` naming the holder when ``lock_timeout`` runs out.
+    """
+    if getattr(ctx, "_lock_depth", 0) or not lock_wanted(ctx, wanted):
+        ctx._lock_depth = getattr(ctx, "_lock_depth", 0) + 1  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            ctx._lock_depth -= 1  # type: ignore[attr-defined]
+        return
+    impl = ctx.impl
+    connection = impl.require_connection("taking the migration lock")
+    key = lock_key(ctx)
+    timeout = lock_timeout(ctx)
+    handle = impl.acquire_migration_lock(connection, key, timeout)
+    if handle is NotImplemented:
+        if impl.dialect.name not in _warned:
+            _warned.add(impl.dialect.name)
+            log.warning("the %s dialect of mig has no migration lock: runs that start at the same time "
+                        "may apply a migration twice; run one `mig upgrade` at a time", impl.display_name)
+        handle = None
+    elif handle is None:
+        holder = impl.describe_lock_holder(connection, key)
+        raise LockError(
+            f"another mig run holds the migration lock ({key}) of this database"
+            f"{': ' + holder if holder else ''}; waited {timeout:g} s. Wait for it to finish and run "
+            f"again, raise --lock-timeout / lock_timeout, or (only if you know no run is going on) "
+            f"pass --no-lock")
+    ctx._lock_depth = 1  # type: ignore[attr-defined]
+    log.debug("holding the migration lock %s", key)
+    try:
+        yield
+    finally:
+        ctx._lock_depth = 0  # type: ignore[attr-defined]
+        if handle is not None:
+            impl.release_migration_lock(handle)
+
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "lock_key", "lock_timeout", "lock_wanted", "migration_lock"]
