@@ -260,3 +260,28 @@ sa.Table("events", two, sa.Column("id", sa.Integer, primary_key=True), sa.Column
             assert table in sa.inspect(engine).get_table_names()
         finally:
             engine.dispose()
+
+
+def test_a_plugin_rewrites_the_draft_through_the_process_revision_directives_hook(mig: Mig,
+                                                                                   mig_sqlite_url: str) -> None:
+    project(mig, mig_sqlite_url)
+    use_models(mig, MODELS_V1)
+    (mig.cwd / "migrations" / "mig_plugins.py").write_text('''
+from mig import hookimpl
+
+
+@hookimpl
+def mig_autogen_process_revision_directives(context, revision, directives):
+    for script in directives:
+        script.message = "reviewed: " + (script.message or "")
+        script.rev_id = "abc123"
+        script.imports.add("import datetime")
+''')
+    mig("revision", "--autogenerate", "-m", "accounts", ok=True)
+    [path] = versions(mig)
+    assert path.name == "abc123_reviewed_accounts.py"
+    text = path.read_text()
+    assert text.startswith('"""reviewed: accounts\n')
+    assert "\nimport datetime\n" in text
+    mig("upgrade", "head", ok=True)
+    assert mig("check").returncode == 0
