@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from mig_cli.commands.options import RELATIVE, no_options
+from mig_cli.commands.plan_output import plan_options, show_plan
 from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
 from mig_cli.state import CliState
 
@@ -51,11 +52,17 @@ def _sql_output(config: Any) -> Any:
 @sql_option
 @tag_option
 @lock_options
+@plan_options
 @click.pass_obj
-def upgrade(state: CliState, revision: str, sql: bool, tag: str | None, **_lock: Any) -> None:
+def upgrade(state: CliState, revision: str, sql: bool, tag: str | None, plan: bool = False,
+            as_json: bool = False, **_lock: Any) -> None:
     """Upgrade the database to REVISION (e.g. `head`, `+1`, `ae10`; `A:B` with --sql)."""
     from mig import command
 
+    if plan or as_json:  # --plan: mig_cli.commands.plan_output
+        show_plan(state.config(cmd_opts=click.get_current_context().params), revision,
+                  upgrade=True, sql=sql, as_json=as_json, plan=plan, tag=tag)
+        return
     config = _prepare(state, sql)
     command.upgrade(config, revision, sql=sql, tag=tag)
 
@@ -65,11 +72,17 @@ def upgrade(state: CliState, revision: str, sql: bool, tag: str | None, **_lock:
 @sql_option
 @tag_option
 @lock_options
+@plan_options
 @click.pass_obj
-def downgrade(state: CliState, revision: str, sql: bool, tag: str | None, **_lock: Any) -> None:
+def downgrade(state: CliState, revision: str, sql: bool, tag: str | None, plan: bool = False,
+              as_json: bool = False, **_lock: Any) -> None:
     """Revert the database to REVISION (e.g. `-1`, `base`, `ae10`; `A:B` with --sql)."""
     from mig import command
 
+    if plan or as_json:  # --plan: mig_cli.commands.plan_output
+        show_plan(state.config(cmd_opts=click.get_current_context().params), revision,
+                  upgrade=False, sql=sql, as_json=as_json, plan=plan, tag=tag)
+        return
     config = _prepare(state, sql)
     command.downgrade(config, revision, sql=sql, tag=tag)
 

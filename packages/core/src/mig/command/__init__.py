@@ -23,7 +23,9 @@ _WHERE = {
     # turning an Alembic project into a mig project
     "plan_adopt": "adopt", "apply_adopt": "adopt",
     # comparing the applied migrations with their files
-    "verify": "verify",
+    "verify": "integrity",
+    # what upgrade/downgrade would do (--plan)
+    "plan_upgrade": "plan", "plan_downgrade": "plan",
 }
 
 __all__ = sorted(_WHERE)

@@ -236,6 +236,12 @@ class MigrationContext:
         under the migration lock when the run may write (:mod:`mig.runtime.lock`)."""
         from mig.runtime.lock import migration_lock
 
+        sink = getattr(self.environment, "plan", None)
+        if sink is not None:  # --plan: the same steps, written down instead of run
+            from mig.runtime.plan import run_plan
+
+            run_plan(self, plan, sink, **kw)
+            return
         with migration_lock(self, wanted=create_version_table):
             self._run_steps(plan, create_version_table=create_version_table, **kw)
 
