@@ -37,6 +37,8 @@ CASES = [
      "existing_nullable=False)"),
     (ops.AlterColumnOp("accounts", "n", server_default=None, existing_server_default=sa.text("0")),
      "op.alter_column('accounts', 'n', server_default=None)"),
+    (ops.AlterColumnOp("accounts", "n", nullable=False, existing_server_default=sa.text("0")),
+     "op.alter_column('accounts', 'n', nullable=False, existing_server_default=sa.text('0'))"),
     (ops.AlterColumnOp("accounts", "n", new_column_name="count", existing_type=sa.Integer()),
      "op.alter_column('accounts', 'n', existing_type=sa.Integer(), new_column_name='count')"),
     (ops.CreateIndexOp("ix_email", "accounts", ("email",), unique=True),

@@ -59,7 +59,8 @@ def alter_column(operation: AlterColumnOp, ctx: RenderContext) -> str:
         kw.append(("autoincrement", repr(operation.autoincrement)))
     if operation.nullable is None and operation.existing_nullable is not None:
         kw.append(("existing_nullable", repr(operation.existing_nullable)))
-    if operation.server_default is False and operation.existing_server_default not in (False, None):
+    existing_default = operation.existing_server_default
+    if operation.server_default is False and existing_default is not False and existing_default is not None:
         kw.append(("existing_server_default", items.server_default(operation.existing_server_default, ctx)))
     if operation.comment is False and operation.existing_comment is not None:
         kw.append(("existing_comment", repr(operation.existing_comment)))
