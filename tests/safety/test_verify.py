@@ -283,6 +283,7 @@ def test_offline_sql_writes_the_log_rows(project: Project) -> None:
     s1, s2 = _checksum(paths[0]), _checksum(paths[1])
     sql = project("upgrade", "r1:r2", "--sql", ok=True).stdout
     assert sql == (
+        "BEGIN;\n\n"
         "CREATE TABLE IF NOT EXISTS mig_log (\n"
         "    id INTEGER NOT NULL,\n"
         "    revision VARCHAR(32) NOT NULL,\n"
@@ -293,7 +294,6 @@ def test_offline_sql_writes_the_log_rows(project: Project) -> None:
         "    mig_version VARCHAR(32) NOT NULL,\n"
         "    CONSTRAINT mig_log_pkc PRIMARY KEY (id)\n"
         ");\n\n"
-        "BEGIN;\n\n"
         "-- Running upgrade r1 -> r2\n\n"
         "CREATE TABLE t2 (\n    id INTEGER NOT NULL,\n    PRIMARY KEY (id)\n);\n\n"
         "UPDATE mig_version SET version_num='r2' WHERE mig_version.version_num = 'r1';\n\n"

@@ -54,7 +54,10 @@ class Project:
 
     def configure(self, extra: str = "") -> None:
         toml = self.root / "mig.toml"
-        lines = [line for line in toml.read_text().splitlines() if not line.startswith("url")]
+        pristine = self.root / "mig.toml.orig"
+        if not pristine.exists():
+            pristine.write_text(toml.read_text())
+        lines = [line for line in pristine.read_text().splitlines() if not line.startswith("url")]
         lines.insert(lines.index("[mig]") + 1, f"url = {self.url!r}")
         toml.write_text("\n".join(lines) + "\n" + extra)
 

@@ -1,4 +1,4 @@
-"""``verify``: which applied migrations changed or vanished since they were applied.
+"""``verify`` (the integrity of the applied scripts): which applied migrations changed or vanished since they were applied.
 
 Reads the version table and the log table (never creates either unless
 ``baseline``), and compares the checksum recorded for each applied revision
