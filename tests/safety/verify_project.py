@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-
 @dataclass
 class Result:
     args: tuple[str, ...]
