@@ -56,8 +56,9 @@ def _format_run(plan: Any, run: Any) -> str:
     lines = [f"Plan: {plan.command} {plan.target} on {run.dialect}; {where} at {current}"]
     lines.append("Lock: " + ("held while planning" if run.locked else "not taken"))
     if run.transactions == "none":
-        lines.append(f"Transactions: none: DDL on {run.dialect} is not transactional (MySQL/MariaDB "
-                     f"commit each DDL statement by itself); each step commits with its version row")
+        lines.append(f"Transactions: none: DDL on {run.dialect} is not transactional (MySQL/MariaDB: "
+                     f"each DDL statement commits implicitly); a step that fails halfway leaves its "
+                     f"earlier statements applied, and the version table names the last step completed")
     else:
         lines.append(f"Transactions: {_TRANSACTIONS[run.transactions]}")
     if not run.version_table_exists:

@@ -8,6 +8,7 @@ records the steps instead of running them (:mod:`mig.runtime.plan`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mig.errors import CommandError
@@ -46,8 +47,27 @@ def _plan(config: Config, revision: str, tag: str | None, *, upgrade: bool) -> P
     sink = Plan("upgrade" if upgrade else "downgrade", revision)
     env = EnvironmentContext(config, script, fn=plan, destination_rev=revision, tag=tag)
     env.plan = sink  # type: ignore[attr-defined]  # read by MigrationContext.run_migrations
-    env.run_env()
+    missing = _missing_sqlite_file(config)
+    try:
+        env.run_env()
+    finally:
+        if missing is not None:
+            _remove_if_created(missing)
     return sink
+
+
+def _missing_sqlite_file(config: Config) -> Path | None:
+    """The configuration's SQLite file when it does not exist yet (connecting creates it)."""
+    from mig.config import sqlite_file
+
+    path = sqlite_file(config.url)
+    return path if path is not None and not path.exists() else None
+
+
+def _remove_if_created(path: Path) -> None:
+    """A plan creates nothing: remove the empty file SQLite made when env.py connected."""
+    if path.is_file() and path.stat().st_size == 0:
+        path.unlink()
 
 
 __all__ = ["plan_downgrade", "plan_upgrade"]

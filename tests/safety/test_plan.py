@@ -1,0 +1,305 @@
+"""``mig upgrade REV --plan`` / ``mig downgrade REV --plan``: what a run would do, with nothing changed.
+
+Every test runs the real CLI on a real database and checks that the plan
+left it exactly as it was: the reflected schema, the version rows and the
+log rows (and, for SQLite, that no database file appears).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+
+@dataclass
+class Result:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def __repr__(self) -> str:
+        return (f"mig {' '.join(self.args)} -> {self.returncode}\n--- stdout\n{self.stdout}"
+                f"--- stderr\n{self.stderr}")
+
+
+class Project:
+    """A ``mig init`` project on one database; ``mig`` runs in this process (as tests/cli do)."""
+
+    def __init__(self, root: Path, url: str) -> None:
+        self.root = root
+        self.url = url
+        self.versions = root / "migrations" / "versions"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+        self.env["PYTHONWARNINGS"] = "ignore"
+
+    def __call__(self, *args: str, ok: bool | None = True) -> Result:
+        from mig_cli.main import run
+
+        saved_env, saved_cwd = dict(os.environ), os.getcwd()
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            os.environ.clear()
+            os.environ.update(self.env)
+            os.chdir(self.root)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = run(list(args))
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+        result = Result(args, status, out.getvalue(), err.getvalue())
+        if ok:
+            assert result.returncode == 0, result
+        return result
+
+    def init(self, extra: str = "") -> None:
+        self("init", "migrations")
+        for stale in self.versions.glob("*.py"):
+            stale.unlink()
+        toml = self.root / "mig.toml"
+        lines = [line for line in toml.read_text().splitlines() if not line.startswith("url")]
+        lines.insert(lines.index("[mig]") + 1, f"url = {self.url!r}")
+        toml.write_text("\n".join(lines) + "\n" + extra)
+
+    def rev(self, revision: str, down: str | None, message: str, upgrade: str,
+            downgrade: str = "pass") -> None:
+        def body(code: str) -> str:
+            return textwrap.indent(textwrap.dedent(code).strip(), "    ")
+
+        text = (f'"""{message}"""\nimport sqlalchemy as sa\n\nfrom mig import op\n\n'
+                f"revision = {revision!r}\ndown_revision = {down!r}\nbranch_labels = None\n"
+                f"depends_on = None\n\n\ndef upgrade():\n{body(upgrade)}\n\n\n"
+                f"def downgrade():\n{body(downgrade)}\n")
+        (self.versions / f"{revision}_{message.replace(' ', '_')}.py").write_text(text)
+
+    def plan(self, *args: str) -> Any:
+        result = self(*args, "--plan", "--json")
+        return json.loads(result.stdout)
+
+
+def snapshot(url: str) -> dict[str, Any]:
+    """Everything a plan must leave as it was: tables, columns, indexes, version and log rows."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            inspector = sa.inspect(connection)
+            tables = sorted(inspector.get_table_names())
+            schema = {name: ([(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(name)],
+                             sorted(i["name"] or "" for i in inspector.get_indexes(name)))
+                      for name in tables}
+            rows = {}
+            for name in ("mig_version", "mig_log"):
+                if name in tables:
+                    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+                    rows[name] = sorted(tuple(str(v) for v in row) for row in connection.execute(table.select()))
+            return {"tables": tables, "schema": schema, "rows": rows}
+    finally:
+        engine.dispose()
+
+
+def three_steps(project: Project) -> None:
+    """a1 creates t, b2 adds a column and an index (the index in an autocommit block), c3 a table."""
+    project.rev("a1", None, "create t",
+                "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), "
+                "sa.Column('name', sa.String(20)))",
+                "op.drop_table('t')")
+    project.rev("b2", "a1", "index t",
+                """
+                op.add_column('t', sa.Column('code', sa.Integer))
+                with op.get_context().autocommit_block():
+                    op.create_index('ix_t_name', 't', ['name'])
+                """,
+                """
+                op.drop_index('ix_t_name', 't')
+                op.drop_column('t', 'code')
+                """)
+    project.rev("c3", "b2", "create u",
+                "op.create_table('u', sa.Column('id', sa.Integer, primary_key=True))",
+                "op.drop_table('u')")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql),
+                        pytest.param("mysql", marks=pytest.mark.mysql)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    fixture = {"sqlite": "mig_sqlite_url", "postgresql": "mig_postgresql_clean_database",
+               "mysql": "mig_mysql_clean_database"}[request.param]
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def project(tmp_path: Path, database_url: str) -> Project:
+    root = tmp_path / "project"
+    root.mkdir()
+    p = Project(root, database_url)
+    p.init()
+    three_steps(p)
+    return p
+
+
+def _steps(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    (run,) = plan["runs"]
+    steps: list[dict[str, Any]] = run["steps"]
+    return steps
+
+
+def _sql(step: dict[str, Any]) -> list[str]:
+    return [s["sql"] for s in step["statements"]]
+
+
+# -- nothing changes ------------------------------------------------------------------------
+
+
+def test_upgrade_plan_changes_nothing(project: Project) -> None:
+    project("upgrade", "a1")
+    before = snapshot(project.url)
+    assert before["rows"]["mig_version"] == [("a1",)]
+    result = project("upgrade", "head", "--plan")
+    assert "b2" in result.stdout and "c3" in result.stdout
+    plan = project.plan("upgrade", "head")
+    assert snapshot(project.url) == before
+    (run,) = plan["runs"]
+    assert run["current"] == ["a1"]
+    assert [(s["direction"], s["revision"], s["down_revisions"]) for s in run["steps"]] == [
+        ("upgrade", "b2", ["a1"]), ("upgrade", "c3", ["b2"])]
+    # the version table and the log table are written as the run writes them
+    b2 = "\n".join(_sql(run["steps"][0]))
+    assert "UPDATE mig_version SET version_num='b2' WHERE mig_version.version_num = 'a1'" in b2
+    assert "INSERT INTO mig_log" in b2
+    # and the plan was right: the real run does what it said
+    project("upgrade", "head")
+    after = snapshot(project.url)
+    assert after["rows"]["mig_version"] == [("c3",)]
+    assert "u" in after["tables"]
+
+
+def test_downgrade_plan_changes_nothing(project: Project) -> None:
+    project("upgrade", "head")
+    before = snapshot(project.url)
+    plan = project.plan("downgrade", "a1")
+    assert snapshot(project.url) == before
+    (run,) = plan["runs"]
+    assert run["current"] == ["c3"]
+    assert [(s["direction"], s["revision"], s["down_revisions"]) for s in run["steps"]] == [
+        ("downgrade", "c3", ["b2"]), ("downgrade", "b2", ["a1"])]
+    c3 = "\n".join(_sql(run["steps"][0]))
+    assert "DROP TABLE u" in c3
+    assert "UPDATE mig_version SET version_num='b2' WHERE mig_version.version_num = 'c3'" in c3
+    project("downgrade", "a1")
+    assert snapshot(project.url)["rows"]["mig_version"] == [("a1",)]
+
+
+def test_plan_to_base_keeps_the_version_table(project: Project) -> None:
+    project("upgrade", "head")
+    before = snapshot(project.url)
+    plan = project.plan("downgrade", "base")
+    assert snapshot(project.url) == before
+    assert [s["revision"] for s in _steps(plan)] == ["c3", "b2", "a1"]
+    assert "DELETE FROM mig_version WHERE mig_version.version_num = 'a1'" in "\n".join(_sql(_steps(plan)[-1]))
+
+
+def test_plan_without_version_table_creates_nothing(project: Project) -> None:
+    engine = sa.create_engine(project.url, poolclass=sa.pool.NullPool)
+    with engine.begin() as connection:  # the database exists (for SQLite: the file), but is empty
+        connection.execute(sa.text("CREATE TABLE other (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    plan = project.plan("upgrade", "head")
+    assert snapshot(project.url)["tables"] == ["other"]
+    (run,) = plan["runs"]
+    assert run["current"] == []
+    assert [s["revision"] for s in run["steps"]] == ["a1", "b2", "c3"]
+    created = "\n".join(s["sql"] for s in run["before"])
+    assert "CREATE TABLE mig_version" in created
+    assert "mig_log" in created
+
+
+def test_autocommit_block_is_flagged(project: Project) -> None:
+    plan = project.plan("upgrade", "head")
+    b2 = _steps(plan)[1]
+    flagged = [s["sql"] for s in b2["statements"] if s["autocommit"]]
+    assert flagged == ["CREATE INDEX ix_t_name ON t (name)"]
+    assert b2["autocommit"] is True
+    assert not any(s["autocommit"] for s in _steps(plan)[0]["statements"])
+
+
+def test_nothing_to_do(project: Project) -> None:
+    project("upgrade", "head")
+    before = snapshot(project.url)
+    result = project("upgrade", "head", "--plan")
+    assert result.stdout == "nothing to do: database is at c3\n"
+    assert project.plan("upgrade", "head")["nothing_to_do"] is True
+    assert snapshot(project.url) == before
+
+
+# -- dialect specifics ----------------------------------------------------------------------
+
+
+@pytest.mark.mysql
+def test_mysql_plan_says_ddl_commits_implicitly(tmp_path: Path, mig_mysql_clean_database: str) -> None:
+    p = Project(tmp_path, mig_mysql_clean_database)
+    p.init()
+    three_steps(p)
+    plan = p.plan("upgrade", "head")
+    (run,) = plan["runs"]
+    assert run["transactional_ddl"] is False
+    assert run["transactions"] == "none"
+    text = p("upgrade", "head", "--plan").stdout
+    assert "commits implicitly" in text
+    assert snapshot(p.url)["tables"] == []
+
+
+# -- SQLite: exact text, batch, no file -----------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> Project:
+    p = Project(tmp_path, "sqlite:///app.db")
+    p.init()
+    return p
+
+
+def test_no_database_file_is_created(sqlite_project: Project) -> None:
+    three_steps(sqlite_project)
+    plan = sqlite_project.plan("upgrade", "head")
+    assert [s["revision"] for s in _steps(plan)] == ["a1", "b2", "c3"]
+    assert _steps(plan)[0]["file"].endswith("a1_create_t.py")
+    assert not (sqlite_project.root / "app.db").exists()
+
+
+def test_batch_move_and_copy_is_named(sqlite_project: Project) -> None:
+    p = sqlite_project
+    p.rev("a1", None, "create t",
+          "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)))")
+    p.rev("b2", "a1", "widen name",
+          """
+          with op.batch_alter_table('t') as batch:
+              batch.alter_column('name', type_=sa.String(50))
+          """)
+    p("upgrade", "a1")
+    before = snapshot("sqlite:///" + str(p.root / "app.db"))
+    plan = p.plan("upgrade", "head")
+    assert snapshot("sqlite:///" + str(p.root / "app.db")) == before
+    (step,) = _steps(plan)
+    assert step["revision"] == "b2"
+    assert len(step["needs_database"]) == 1
+    assert step["needs_database"][0].startswith("batch_alter_table('t'): move-and-copy")
+    text = p("upgrade", "head", "--plan").stdout
+    assert "batch_alter_table('t'): move-and-copy" in text
+
+
+def test_range_is_refused(sqlite_project: Project) -> None:
+    three_steps(sqlite_project)
+    result = sqlite_project("upgrade", "a1:head", "--plan", ok=False)
+    assert result.returncode == 1
+    assert "not a range" in result.stderr
+    assert not (sqlite_project.root / "app.db").exists()
