@@ -134,6 +134,26 @@ class MySQLImpl(DialectImpl):
             return True
         return self.is_mariadb
 
+    # -- the migration lock: GET_LOCK on a connection of its own (mig_mysql.lock) ----------
+
+    def acquire_migration_lock(self, connection: Connection, key: str, timeout: float) -> Any:
+        """``GET_LOCK(name, timeout)`` on a dedicated connection."""
+        from mig_mysql import lock
+
+        session = lock.acquire(connection.engine, key, timeout)
+        return None if session is None else (session, key)
+
+    def release_migration_lock(self, handle: Any) -> None:
+        from mig_mysql import lock
+
+        session, key = handle
+        lock.release(session, key)
+
+    def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
+        from mig_mysql import lock
+
+        return lock.holder(connection, key)
+
     # -- add_column ----------------------------------------------------------------------
 
     def inline_in_add_column(self, op: AddColumnOp, constraint: Any) -> bool:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy import Column, Table
+    from sqlalchemy.engine import Connection
     from sqlalchemy.types import TypeEngine
 
     from mig.ops import (
@@ -113,6 +114,26 @@ class PostgresqlImpl(DialectImpl):
             return
         with migration_context.autocommit_block():
             yield
+
+    # -- the migration lock: an advisory lock on a session of its own (mig_postgresql.lock) ----
+
+    def acquire_migration_lock(self, connection: Connection, key: str, timeout: float) -> Any:
+        """``pg_advisory_lock`` on a dedicated autocommit session (``lock_timeout`` bounds the wait)."""
+        from mig_postgresql import lock
+
+        session = lock.acquire(connection.engine, key, timeout)
+        return None if session is None else (session, key)
+
+    def release_migration_lock(self, handle: Any) -> None:
+        from mig_postgresql import lock
+
+        session, key = handle
+        lock.release(session, key)
+
+    def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
+        from mig_postgresql import lock
+
+        return lock.holder(connection, key)
 
     # -- types and sequences go with the tables and columns that use them -------------
 
