@@ -74,9 +74,13 @@ class MySQLRules(DialectRules):
             if bool(getattr(model_type, "zerofill", False)) != bool(getattr(r_type, "zerofill", False)):
                 return True
         if isinstance(model_type, types.String) and isinstance(r_type, types.String):
-            for attr in ("charset", "collation"):
+            # a column in the table's character set reflects none: the table's is the column's
+            table_options = getattr(reflected.table, "kwargs", {}) if hasattr(reflected, "table") else {}
+            found = {"charset": getattr(r_type, "charset", None) or table_options.get("mysql_default charset"),
+                     "collation": getattr(r_type, "collation", None)}
+            for attr, have in found.items():
                 wanted = getattr(model_type, attr, None)
-                if wanted and getattr(r_type, attr, None) and wanted != getattr(r_type, attr):
+                if wanted and have and str(wanted).lower() != str(have).lower():
                     return True
         return None
 

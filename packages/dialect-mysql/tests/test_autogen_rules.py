@@ -1,0 +1,85 @@
+"""MySQL's and MariaDB's autogenerate rules, fed with what a real server reflects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from mig_mysql.autogen import MySQLRules
+
+pytestmark = pytest.mark.mysql
+
+
+@pytest.fixture
+def engine(mig_mysql_clean_database: str) -> Iterator[sa.Engine]:
+    eng = sa.create_engine(mig_mysql_clean_database)
+    yield eng
+    eng.dispose()
+
+
+def _model_text(column: sa.Column[object], dialect: sa.Dialect) -> str:
+    arg = column.server_default.arg  # type: ignore[union-attr]
+    if isinstance(arg, str):
+        return "'" + arg.replace("'", "''") + "'"
+    return str(arg.compile(dialect=dialect))  # type: ignore[union-attr]
+
+
+def _model() -> tuple[sa.MetaData, sa.Table]:
+    md = sa.MetaData()
+    t = sa.Table("t", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("s", sa.String(10), server_default="it's"),
+                 sa.Column("n", sa.Integer, server_default="7"),
+                 sa.Column("dec", sa.Numeric(12, 4), server_default=sa.text("0")),
+                 sa.Column("b", sa.Boolean, server_default=sa.true()),
+                 sa.Column("ts", sa.DateTime, server_default=sa.func.now()),
+                 sa.Column("upd", mysql.TIMESTAMP, server_default=sa.text(
+                     "CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP")),
+                 sa.Column("j", sa.JSON),
+                 sa.Column("u", mysql.INTEGER(unsigned=True)),
+                 sa.Column("txt", sa.Text),
+                 sa.Column("nullable", sa.String(5)))
+    return md, t
+
+
+def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
+    md, t = _model()
+    md.create_all(engine)
+    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    rules, dialect = MySQLRules(), engine.dialect
+    for name in ("s", "n", "dec", "b", "ts", "upd"):
+        r_col, m_col = reflected.c[name], t.c[name]
+        r_text = str(r_col.server_default.arg.text)  # type: ignore[union-attr]
+        assert rules.normalize_default(r_text, r_col, dialect) == rules.normalize_default(
+            _model_text(m_col, dialect), m_col, dialect), name
+    assert rules.normalize_default("NULL", reflected.c.nullable, dialect) is None
+    assert rules.normalize_default("'8'", t.c.n, dialect) != rules.normalize_default("7", t.c.n, dialect)
+    assert rules.normalize_default("current_timestamp(6)", t.c.ts, dialect) == "CURRENT_TIMESTAMP(6)"
+
+
+def test_types(engine: sa.Engine) -> None:
+    md, t = _model()
+    md.create_all(engine)
+    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    rules, dialect = MySQLRules(), engine.dialect
+    assert rules.type_differs(reflected.c.j, t.c.j, dialect) is False  # JSON (LONGTEXT on MariaDB)
+    assert rules.type_differs(reflected.c.u, t.c.u, dialect) is None  # unsigned on both: the generic rule
+    assert rules.type_differs(reflected.c.u, sa.Column("u", sa.Integer), dialect) is True
+    assert rules.type_differs(reflected.c.txt, sa.Column("txt", sa.JSON), dialect) is True
+    assert rules.type_differs(reflected.c.s, sa.Column("s", mysql.VARCHAR(10, charset="latin1")), dialect) is True
+
+
+def test_index_behind_a_foreign_key_is_implicit(engine: sa.Engine) -> None:
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("p_id", sa.ForeignKey("p.id", name="fk_any_name")), sa.Column("x", sa.Integer),
+             sa.Index("ix_c_x", "x"))
+    md.create_all(engine)
+    reflected = sa.Table("c", sa.MetaData(), autoload_with=engine)
+    by_name = {i.name: i for i in reflected.indexes}
+    rules = MySQLRules()
+    assert rules.index_is_implicit(by_name["fk_any_name"], reflected, engine.dialect) is True
+    assert rules.index_is_implicit(by_name["ix_c_x"], reflected, engine.dialect) is False
