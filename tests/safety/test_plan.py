@@ -303,3 +303,163 @@ def test_range_is_refused(sqlite_project: Project) -> None:
     assert result.returncode == 1
     assert "not a range" in result.stderr
     assert not (sqlite_project.root / "app.db").exists()
+
+
+# -- exact text and JSON shape on SQLite ----------------------------------------------------
+
+
+def _small(p: Project) -> None:
+    p.rev("a1", None, "create t",
+          "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('name', sa.String(20)))",
+          "op.drop_table('t')")
+    p.rev("b2", "a1", "fill t",
+          """
+          op.execute("INSERT INTO t (id, name) VALUES (1, 'one')")
+          with op.get_context().autocommit_block():
+              op.execute("VACUUM")
+          """,
+          "op.execute('DELETE FROM t')")
+
+
+def _without_log(text: str) -> str:
+    """The plan text without the log table's statements (their checksums change with the files)."""
+    out, skipping = [], False
+    for line in text.splitlines():
+        if "mig_log" in line:
+            skipping = not line.rstrip().endswith(";")
+            continue
+        if skipping:
+            skipping = not line.rstrip().endswith(";")
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_exact_text_on_sqlite(sqlite_project: Project) -> None:
+    p = sqlite_project
+    _small(p)
+    p("upgrade", "a1")
+    text = p("upgrade", "head", "--plan").stdout
+    assert _without_log(text) == textwrap.dedent("""\
+        Plan: upgrade head on sqlite; database at a1
+        Lock: held while planning
+        Transactions: one for the whole run (BEGIN before the first step, COMMIT after the last)
+
+        Before the first step:
+            BEGIN;
+
+        Step 1/1: upgrade a1 -> b2 (b2_fill_t.py) fill t
+          cannot run in a transaction: autocommit_block()
+            INSERT INTO t (id, name) VALUES (1, 'one');
+            COMMIT;
+            [autocommit] VACUUM;
+            BEGIN;
+            UPDATE mig_version SET version_num='b2' WHERE mig_version.version_num = 'a1';
+
+        After the last step:
+            COMMIT;
+
+        """)
+    # the log row is planned too, with the script's checksum
+    assert "INSERT INTO mig_log (revision, direction, checksum" in text
+    down = p("downgrade", "base", "--plan").stdout
+    assert _without_log(down) == textwrap.dedent("""\
+        Plan: downgrade base on sqlite; database at a1
+        Lock: held while planning
+        Transactions: one for the whole run (BEGIN before the first step, COMMIT after the last)
+
+        Before the first step:
+            BEGIN;
+
+        Step 1/1: downgrade a1 -> base (a1_create_t.py) create t
+            DROP TABLE t;
+            DELETE FROM mig_version WHERE mig_version.version_num = 'a1';
+
+        After the last step:
+            COMMIT;
+
+        """)
+
+
+def test_transaction_per_migration_text(tmp_path: Path) -> None:
+    p = Project(tmp_path, "sqlite:///app.db")
+    p.init()
+    _small(p)
+    toml = p.root / "mig.toml"
+    toml.write_text(toml.read_text().replace("[mig]\n", "[mig]\ntransaction_per_migration = true\n", 1))
+    text = _without_log(p("upgrade", "head", "--plan").stdout)
+    assert "Transactions: one per migration (BEGIN and COMMIT around each step with its version row)" in text
+    assert textwrap.dedent("""\
+        Step 1/2: upgrade base -> a1 (a1_create_t.py) create t
+            BEGIN;
+            CREATE TABLE t (
+                id INTEGER NOT NULL,
+                name VARCHAR(20),
+                PRIMARY KEY (id)
+            );
+            INSERT INTO mig_version (version_num) VALUES ('a1');
+            COMMIT;
+        """) in text
+
+
+def test_json_shape(sqlite_project: Project) -> None:
+    p = sqlite_project
+    _small(p)
+    p("upgrade", "a1")
+    plan = p.plan("upgrade", "head")
+    assert set(plan) == {"command", "target", "nothing_to_do", "runs"}
+    assert (plan["command"], plan["target"], plan["nothing_to_do"]) == ("upgrade", "head", False)
+    (run,) = plan["runs"]
+    assert set(run) == {"engine_name", "dialect", "current", "locked", "version_table_exists",
+                        "transactional_ddl", "transaction_per_migration", "transactions",
+                        "before", "steps", "after", "stopped"}
+    assert (run["dialect"], run["current"], run["transactions"], run["version_table_exists"],
+            run["stopped"]) == ("sqlite", ["a1"], "per-run", True, None)
+    assert run["before"] == [{"kind": "begin", "sql": "BEGIN", "autocommit": False}]
+    assert run["after"] == [{"kind": "commit", "sql": "COMMIT", "autocommit": False}]
+    (step,) = run["steps"]
+    assert set(step) == {"index", "direction", "revision", "down_revisions", "file", "message",
+                         "statements", "autocommit", "needs_database", "incomplete"}
+    assert (step["index"], step["direction"], step["revision"], step["down_revisions"], step["message"],
+            step["autocommit"], step["needs_database"], step["incomplete"]) == (
+        0, "upgrade", "b2", ["a1"], "fill t", True, [], False)
+    assert Path(step["file"]).name == "b2_fill_t.py"
+    kinds = [(s["kind"], s["sql"], s["autocommit"]) for s in step["statements"] if "mig_log" not in s["sql"]]
+    assert kinds == [("statement", "INSERT INTO t (id, name) VALUES (1, 'one')", False),
+                     ("commit", "COMMIT", False), ("statement", "VACUUM", True), ("begin", "BEGIN", False),
+                     ("statement", "UPDATE mig_version SET version_num='b2' WHERE mig_version.version_num = 'a1'",
+                      False)]
+
+
+def test_a_read_through_get_bind_stops_the_plan(sqlite_project: Project) -> None:
+    p = sqlite_project
+    _small(p)
+    p.rev("c3", "b2", "read t",
+          """
+          count = op.get_bind().execute(sa.text("SELECT count(*) FROM t")).scalar()
+          op.execute(f"UPDATE t SET name = 'n{count}'")
+          """)
+    p.rev("d4", "c3", "create u", "op.create_table('u', sa.Column('id', sa.Integer, primary_key=True))")
+    p("upgrade", "b2")
+    before = snapshot("sqlite:///" + str(p.root / "app.db"))
+    plan = p.plan("upgrade", "head")
+    assert snapshot("sqlite:///" + str(p.root / "app.db")) == before
+    (run,) = plan["runs"]
+    assert [s["revision"] for s in run["steps"]] == ["c3"]  # d4 is not shown: c3's outcome is unknown
+    (step,) = run["steps"]
+    assert step["incomplete"] is True
+    assert "op.get_bind().execute()" in step["needs_database"][0]
+    assert run["stopped"].startswith("upgrade c3: reads the database when it runs")
+    text = p("upgrade", "head", "--plan").stdout
+    assert "Plan stopped: upgrade c3: reads the database when it runs" in text
+    assert p("upgrade", "head", "--plan").returncode == 0
+
+
+def test_json_needs_plan(sqlite_project: Project) -> None:
+    _small(sqlite_project)
+    result = sqlite_project("upgrade", "head", "--json", ok=False)
+    assert result.returncode == 2
+    assert "--json goes with --plan" in result.stderr
+    result = sqlite_project("upgrade", "head", "--plan", "--sql", ok=False)
+    assert result.returncode == 2
+    assert "--plan and --sql exclude each other" in result.stderr

@@ -245,6 +245,9 @@ class PlanContext(MigrationContext):
         self._table_exists = table_exists
         self._online = online
         self.version.drop = lambda: None  # type: ignore[method-assign]  # online the table stays
+        connection = online.connection
+        if table_exists and connection is not None and online.steplog.exists(connection):
+            self.steplog.create = lambda: False  # type: ignore[method-assign]  # it is there already
 
     @property
     def connection(self) -> Any:
@@ -326,7 +329,7 @@ def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Se
             try:
                 ctx._run_steps(fixed, **kw)
             except MigrationFailedError as exc:
-                step = recorder.current_step() or (added[-1] if added else None)
+                step = next((s for s in added if s.revision == exc.revision), None)
                 cause = exc.__cause__ or exc
                 note = f"reads the database when it runs ({cause})"
                 if step is not None:
