@@ -349,7 +349,7 @@ def test_exact_text_on_sqlite(sqlite_project: Project) -> None:
             BEGIN;
 
         Step 1/1: upgrade a1 -> b2 (b2_fill_t.py) fill t
-          cannot run in a transaction: autocommit_block()
+          cannot run in a transaction: autocommit_block() (the statements marked [autocommit]; the open transaction is committed first)
             INSERT INTO t (id, name) VALUES (1, 'one');
             COMMIT;
             [autocommit] VACUUM;

@@ -72,9 +72,8 @@ def _format_run(plan: Any, run: Any) -> str:
     for step in run.steps:
         lines.append(f"Step {step.index + 1}/{total}: {_describe(step)}")
         if step.autocommit:
-            lines.append("  cannot run in a transaction: autocommit_block()")
-        for note in step.needs_database:
-            lines.append(f"  needs the database: {note}")
+            lines.append("  cannot run in a transaction: autocommit_block() (the statements marked "
+                         "[autocommit]; the open transaction is committed first)")
         lines.extend(_statements(step.statements))
         if step.incomplete:
             lines.append("  (the rest of this step is not known without running it)")
@@ -105,7 +104,7 @@ def _statements(statements: Any) -> list[str]:
     for statement in statements:
         text = statement.sql
         if statement.kind == "needs_database":
-            lines.append(f"    -- here it reads the database: {text}")
+            lines.append(f"    -- reads the database here: {text}")
             continue
         text += ";"
         prefix = "    [autocommit] " if statement.autocommit else "    "

@@ -334,6 +334,7 @@ def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Se
                 note = f"reads the database when it runs ({cause})"
                 if step is not None:
                     step.needs_database.append(note)
+                    step.statements.append(PlanStatement(note, "needs_database"))
                     step.incomplete = True
                     del added[step.index + 1:]
                 run.stopped = (f"{step.direction} {step.revision}: " if step is not None else "") + note
