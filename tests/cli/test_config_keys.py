@@ -104,7 +104,7 @@ def test_prepend_sys_path_is_relative_to_the_file(mig: Mig, tmp_path: Path) -> N
     runner = Mig(other, mig.env)
     runner("-c", str(mig.cwd / "mig.toml"), "upgrade", "head", ok=True)
     assert sa.inspect(sa.create_engine(f"sqlite:///{mig.cwd / 'mig.db'}")).get_table_names() == [
-        "from_src", "mig_version"]
+        "from_src", "mig_log", "mig_version"]
 
 
 def test_revision_environment_runs_env_py(mig: Mig) -> None:
@@ -159,7 +159,7 @@ def test_relative_sqlite_path_is_relative_to_the_config_file(mig: Mig, tmp_path:
     assert runner("-c", config, "current", "-v", ok=True).stdout.startswith(
         f"Current revision(s) for sqlite:///{mig.cwd / 'mig.db'}:")
     assert sa.inspect(sa.create_engine(f"sqlite:///{mig.cwd / 'mig.db'}")).get_table_names() == [
-        "mig_version", "t"]
+        "mig_log", "mig_version", "t"]
 
 
 def test_ctrl_c_rolls_back_and_exits_130(mig: Mig) -> None:
@@ -193,9 +193,18 @@ def test_ctrl_c_rolls_back_and_exits_130(mig: Mig) -> None:
     assert "Traceback" not in stderr
     engine = sa.create_engine(f"sqlite:///{mig.cwd / 'mig.db'}")
     try:
-        assert sorted(sa.inspect(engine).get_table_names()) == ["first", "mig_version"]
+        assert sorted(sa.inspect(engine).get_table_names()) == ["first", "mig_log", "mig_version"]
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT version_num FROM mig_version")).all() == [("a1",)]
             assert conn.execute(sa.text("SELECT count(*) FROM first")).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_log_table_and_verify_keys_are_known_and_verify_is_checked(mig: Mig) -> None:
+    toml = _project(mig, 'log_table = "deploy_log"\nverify = "strict"\n')
+    assert mig("heads").returncode == 0
+    toml.write_text(toml.read_text().replace('verify = "strict"', 'verify = "never"'))
+    result = mig("heads")
+    assert result.returncode == 1
+    assert result.stderr.startswith("mig: error: verify = 'never' is not a verify mode; use \"warn\"")
