@@ -463,3 +463,15 @@ def test_json_needs_plan(sqlite_project: Project) -> None:
     result = sqlite_project("upgrade", "head", "--plan", "--sql", ok=False)
     assert result.returncode == 2
     assert "--plan and --sql exclude each other" in result.stderr
+
+
+def test_a_failing_script_fails_the_plan(sqlite_project: Project) -> None:
+    p = sqlite_project
+    _small(p)
+    p.rev("c3", "b2", "broken", "raise RuntimeError('kaboom')")
+    p("upgrade", "b2")
+    before = snapshot("sqlite:///" + str(p.root / "app.db"))
+    result = p("upgrade", "head", "--plan", ok=False)
+    assert result.returncode == 1
+    assert "upgrade c3 (c3_broken.py) failed: RuntimeError: kaboom" in result.stderr
+    assert snapshot("sqlite:///" + str(p.root / "app.db")) == before

@@ -302,6 +302,16 @@ def run_plan(online: MigrationContext, plan: PlanFn, sink: Plan, **kw: Any) -> N
         _run_recorded(ctx, run, recorder, steps, kw)
 
 
+def _offline_cause(exc: BaseException) -> OfflineError | None:
+    """The :class:`OfflineError` (a read of the database) behind ``exc``, if that is why it failed."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OfflineError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _plan_step(index: int, step: Any) -> PlanStep:
     script = step.script
     if script is None:
@@ -329,8 +339,10 @@ def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Se
             try:
                 ctx._run_steps(fixed, **kw)
             except MigrationFailedError as exc:
+                cause = _offline_cause(exc)
+                if cause is None:
+                    raise  # the script failed for another reason: as the run would
                 step = next((s for s in added if s.revision == exc.revision), None)
-                cause = exc.__cause__ or exc
                 note = f"reads the database when it runs ({cause})"
                 if step is not None:
                     step.needs_database.append(note)
