@@ -7,8 +7,9 @@ which connects and calls ``context.run_migrations()``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mig.errors import CommandError
@@ -123,6 +124,9 @@ class Current:
     databases: tuple[Current, ...] = ()
     name: str | None = None
     url: str | None = None
+    #: steps a killed or failed run left in progress on a database without transactional DDL
+    #: (``"upgrade r02"``): they may be partially applied (:mod:`mig.runtime.progress`)
+    interrupted: tuple[str, ...] = ()
 
     def __iter__(self) -> Any:
         return iter(self.rows + self.effective_heads)
@@ -139,8 +143,15 @@ def current(config: Config, verbose: bool = False) -> Current:
         url = connection.engine.url.render_as_string(hide_password=True) if connection is not None else None
         name = ctx.run_arguments.get("engine_name")
         found.append((tuple(heads), None if name is None else str(name), url))
+        left = progress.interrupted(ctx)
+        if left is not None:
+            logging.getLogger("mig.runtime").warning("%s", progress.describe(left))
+            interrupted.append(f"{left['direction']} {left['revision']}")
         return []
 
+    from mig.runtime import progress
+
+    interrupted: list[str] = []
     _run(config, script, plan, create_version_table=False)
     # an env.py that does not pass engine_name: the [databases] tables, in their order
     databases = config.get("databases")
@@ -160,10 +171,11 @@ def current(config: Config, verbose: bool = False) -> Current:
 
     each = [one(*entry) for entry in found]
     if len(each) <= 1:
-        return each[0] if each else Current()
+        return replace(each[0] if each else Current(), interrupted=tuple(interrupted))
     return Current(rows=tuple(r for c in each for r in c.rows),
                    effective_heads=tuple(r for c in each for r in c.effective_heads),
-                   heads=tuple(h for c in each for h in c.heads), databases=tuple(each))
+                   heads=tuple(h for c in each for h in c.heads), databases=tuple(each),
+                   interrupted=tuple(interrupted))
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:

@@ -277,6 +277,9 @@ class MigrationContext:
         steplog = self.steplog
         rmap = getattr(self.script, "revision_map", None)
         perf_counter = time.perf_counter
+        from mig.runtime.progress import marker_for
+
+        marker = marker_for(self) if create_version_table else None  # no transactional DDL: mark the step
         try:
             for index, step in enumerate(steps):
                 script = step.script
@@ -297,6 +300,8 @@ class MigrationContext:
                 started = perf_counter()
                 if as_sql and script is not None:
                     impl._comment(_describe(step))
+                if marker is not None and revision is not None:
+                    marker.begin(revision, direction)
                 scope = self.begin_transaction(_per_migration=True) if per_migration else None
                 if scope is not None:
                     scope.__enter__()
@@ -321,6 +326,8 @@ class MigrationContext:
                     raise
                 if scope is not None:
                     scope.__exit__(None, None, None)
+                if marker is not None:
+                    marker.done()
                 event.elapsed = perf_counter() - started
                 if self.on_version_apply:
                     self._call_on_version_apply(step, kw)
@@ -331,6 +338,8 @@ class MigrationContext:
             if as_sql and create_version_table and not steps[-1].heads_after:
                 self.version.drop()
         finally:
+            if marker is not None:
+                marker.close()
             impl.current_step = None
             state.pop_operations(operations)
 
