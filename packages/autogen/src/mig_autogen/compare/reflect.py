@@ -35,7 +35,7 @@ def schemas_to_compare(ctx: CompareContext) -> list[str | None]:
 
 
 def own_tables(ctx: CompareContext) -> set[tuple[str | None, str]]:
-    """mig's own tables (the version table and the log table), never compared."""
+    """mig's own tables (the version table, its ``_step`` table and the log table), never compared."""
     options = ctx.options
     schema = options.get("version_table_schema") or None
     names = {options.get("version_table") or "mig_version", options.get("log_table") or "mig_log"}
@@ -44,6 +44,8 @@ def own_tables(ctx: CompareContext) -> set[tuple[str | None, str]]:
         table = getattr(migration_context, attr, None)
         if table is not None and getattr(table, "name", None):
             names.add(table.name)
+    version = options.get("version_table") or "mig_version"
+    names.add(f"{version}_step")  # the step in progress (mig.runtime.progress)
     return {(schema, name) for name in names}
 
 
