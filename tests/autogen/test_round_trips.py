@@ -230,3 +230,34 @@ def test_postgresql_enum_types(request: pytest.FixtureRequest, tmp_path: Path) -
             assert _rows(engine, "SELECT id, label FROM t") == [(1, "kept")]
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_postgresql_enum_type_dropped_with_its_last_table(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """A type only a dropped table used is dropped after the table; the downgrade creates it before the table."""
+    from sqlalchemy.dialects import postgresql as pg
+
+    url = request.getfixturevalue("mig_postgresql_clean_database")
+    engine = sa.create_engine(url)
+    before = sa.MetaData()
+    sa.Table("keep", before, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("mooded", before, sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("mood", pg.ENUM("sad", "ok", name="mood")))
+    after = sa.MetaData()
+    sa.Table("keep", after, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        before.create_all(engine)
+        with MigrationRunner(tmp_path, url) as runner:
+            upgrade, downgrade = draft(engine, runner, after)
+            assert upgrade.index("op.drop_table('mooded')") < upgrade.index(
+                "op.drop_enum_type('mood', existing_values=['sad', 'ok'])")
+            assert downgrade.index("op.create_enum_type('mood', ['sad', 'ok'])") < downgrade.index("'mooded'")
+            runner.add(upgrade, downgrade, message="drop")
+            runner.upgrade()
+            assert differences(engine, runner, after) == []
+            with engine.connect() as conn:
+                assert sa.inspect(conn).get_enums() == []  # type: ignore[attr-defined]
+            runner.downgrade("base")
+            assert differences(engine, runner, before) == []
+    finally:
+        engine.dispose()
