@@ -83,3 +83,12 @@ def test_index_behind_a_foreign_key_is_implicit(engine: sa.Engine) -> None:
     rules = MySQLRules()
     assert rules.index_is_implicit(by_name["fk_any_name"], reflected, engine.dialect) is True
     assert rules.index_is_implicit(by_name["ix_c_x"], reflected, engine.dialect) is False
+
+
+def test_a_string_default_is_not_an_expression() -> None:
+    from sqlalchemy.dialects.mysql import base
+
+    column = sa.Column("s", sa.String(20))
+    rules = MySQLRules()
+    assert rules.normalize_default("'now()'", column, base.MySQLDialect()) == "'now()'"
+    assert rules.normalize_default("'0'", column, base.MySQLDialect()) == "'0'"  # not a number on a string column

@@ -88,9 +88,10 @@ class MySQLRules(DialectRules):
         text = super().normalize_default(text, column, dialect)
         if text is None or text.upper() == "NULL":
             return None
-        text = _NOW_FSP.sub(lambda m: f"CURRENT_TIMESTAMP({m.group(1)})", text)
-        text = _NOW.sub("CURRENT_TIMESTAMP", text)
-        text = re.sub(r"\bon update\b", "ON UPDATE", text, flags=re.IGNORECASE)
+        if not text.startswith("'"):  # an expression, not a string literal
+            text = _NOW_FSP.sub(lambda m: f"CURRENT_TIMESTAMP({m.group(1)})", text)
+            text = _NOW.sub("CURRENT_TIMESTAMP", text)
+            text = re.sub(r"\bon update\b", "ON UPDATE", text, flags=re.IGNORECASE)
         kind = _kind(column, dialect)
         if kind in ("boolean", "number"):
             lowered = text.lower()
