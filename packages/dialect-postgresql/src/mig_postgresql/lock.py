@@ -13,16 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-#: SQLSTATE of ``lock_timeout`` running out.
-LOCK_NOT_AVAILABLE = "55P03"
+#: The longest pause (seconds) between two tries while another session holds the lock.
+POLL_MAX = 0.25
 
 
 def lock_id(key: str) -> int:
@@ -30,34 +30,29 @@ def lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
-def _sqlstate(exc: DBAPIError) -> str | None:
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-
-
 def acquire(engine: Engine, key: str, timeout: float) -> Connection | None:
-    """Open the lock's session and take the lock; ``None`` (session closed) when ``timeout`` ran out."""
+    """Open the lock's session and take the lock; ``None`` (session closed) when ``timeout`` ran out.
+
+    The wait polls ``pg_try_advisory_lock`` with short statements rather than blocking in
+    ``pg_advisory_lock``: a backend blocked in a statement holds a snapshot, and the holder's
+    ``CREATE INDEX CONCURRENTLY`` waits for every older snapshot, so a blocked waiter and the
+    holder would wait for each other for ever (through the client, where PostgreSQL cannot see it).
+    """
     session = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     ident = lock_id(key)
     try:
         session.execute(text("SELECT set_config('application_name', :name, false)"),
                         {"name": f"mig pid {os.getpid()} on {socket.gethostname()}"[:63]})
-        if timeout <= 0:
-            got = session.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": ident}).scalar()
-            if not got:
+        deadline = time.monotonic() + max(0.0, timeout)
+        pause = 0.02
+        try_lock = text("SELECT pg_try_advisory_lock(:id)")
+        while not session.execute(try_lock, {"id": ident}).scalar():
+            left = deadline - time.monotonic()
+            if left <= 0:
                 session.close()
                 return None
-            return session
-        session.execute(text("SELECT set_config('lock_timeout', :ms, false)"),
-                        {"ms": f"{max(1, int(timeout * 1000))}ms"})
-        try:
-            session.execute(text("SELECT pg_advisory_lock(:id)"), {"id": ident})
-        except DBAPIError as exc:
-            if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
-                session.close()
-                return None
-            raise
-        session.execute(text("SELECT set_config('lock_timeout', '0', false)"))
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, POLL_MAX)
     except BaseException:
         session.close()
         raise

@@ -1,0 +1,147 @@
+"""The migration lock: real ``mig`` processes on SQLite, PostgreSQL and MariaDB (docs/safety.md, Lock)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from .processes import DATABASE_PARAMS, DATABASES, Project, project_in, rev
+
+COUNT = 20
+PROCESSES = 8
+
+
+@pytest.fixture(params=DATABASE_PARAMS)
+def procs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
+    """A project on an empty database of each kind."""
+    yield from project_in(tmp_path, request.getfixturevalue(DATABASES[request.param]))
+
+
+@pytest.mark.parametrize("per_migration", [False, True], ids=["per-run", "per-migration"])
+def test_concurrent_upgrades_apply_each_migration_once(procs: Project, per_migration: bool) -> None:
+    procs.setup(COUNT, per_migration=per_migration)
+    runs = [procs.start("upgrade", "head") for _ in range(PROCESSES)]
+    results = [(p, *p.communicate(timeout=120)) for p in runs]
+    for proc, out, err in results:
+        assert proc.returncode == 0, f"exit {proc.returncode}\n{out}\n{err}"
+    assert procs.ran() == {rev(n): 1 for n in range(1, COUNT + 1)}
+    assert procs.versions() == [rev(COUNT)]
+
+
+def _holder_ids(procs: Project) -> set[str]:
+    """The ids the database gives the sessions of the other process (PostgreSQL pids, MySQL
+    connection ids); on SQLite the holder writes its own process id into the lock file."""
+    engine = procs.engine()
+    name = engine.dialect.name
+    with engine.connect() as conn:
+        if name == "postgresql":
+            rows = conn.execute(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+        elif name in ("mysql", "mariadb"):
+            rows = conn.execute(sa.text(
+                "SELECT id FROM information_schema.processlist WHERE id <> CONNECTION_ID()")).scalars().all()
+        else:
+            rows = []
+    engine.dispose()
+    return {str(r) for r in rows}
+
+
+def _held(procs: Project, before: bool = False) -> tuple[Project, Any]:
+    """A process inside step r02 of three, holding the lock (r01 committed, per migration)."""
+    procs.setup(3, per_migration=True)
+    holder = procs.start("upgrade", "head", block=rev(2), before=before)
+    procs.wait_started(holder)
+    return procs, holder
+
+
+def test_a_second_run_waits_then_times_out_naming_the_holder(procs: Project) -> None:
+    _, holder = _held(procs)
+    # a run that waits (default lock_timeout, 60 s) finds everything done once the holder is through
+    waiter = procs.start("upgrade", "head")
+    started = time.monotonic()
+    result = procs.run("upgrade", "head", "--lock-timeout", "1")
+    waited = time.monotonic() - started
+    assert result.returncode == 1, result
+    message = result.stderr
+    assert "holds the migration lock" in message
+    assert "--lock-timeout" in message
+    assert waited < 15
+    if procs.url.startswith("sqlite"):
+        assert f"pid {holder.pid}" in message
+    else:
+        ids = set(re.findall(r"\b\d+\b", message))
+        assert ids & _holder_ids(procs), message
+    # stamp and downgrade take the lock too
+    for command in (("stamp", "head"), ("downgrade", "base")):
+        result = procs.run(*command, "--lock-timeout", "1")
+        assert result.returncode == 1, result
+        assert "holds the migration lock" in result.stderr
+    # lock_timeout from the configuration
+    toml = procs.folder / "mig.toml"
+    toml.write_text(toml.read_text().replace("[mig]\n", "[mig]\nlock_timeout = 1\n", 1))
+    result = procs.run("upgrade", "head")
+    assert result.returncode == 1, result
+    assert "holds the migration lock" in result.stderr
+    assert procs.versions() == [rev(1)]
+    assert waiter.poll() is None
+    procs.release()
+    for proc in (holder, waiter):
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, f"{out}\n{err}"
+    assert procs.ran() == {rev(1): 1, rev(2): 1, rev(3): 1}
+    assert procs.versions() == [rev(3)]
+
+
+def test_no_lock_runs_beside_a_holder(procs: Project) -> None:
+    _, holder = _held(procs, before=True)
+    # the holder waits before r02's DDL: a run without the lock applies r02 and r03 beside it
+    # (what --no-lock risks: the holder, let go, would apply r02 again)
+    result = procs.run("upgrade", "head", "--no-lock", "--lock-timeout", "1")
+    assert result.returncode == 0, result
+    assert procs.versions() == [rev(3)]
+    procs.kill(holder)
+
+
+def test_offline_sql_has_no_lock_statement(procs: Project) -> None:
+    procs.setup(2)
+    result = procs.run("upgrade", "head", "--sql")
+    assert result.returncode == 0, result
+    assert "INSERT INTO ran" in result.stdout
+    for word in ("advisory", "GET_LOCK", "RELEASE_LOCK", "mig-lock"):
+        assert word.lower() not in result.stdout.lower()
+
+
+@pytest.mark.postgresql
+def test_create_index_concurrently_under_the_lock(tmp_path: Path, mig_postgresql_clean_database: str) -> None:
+    for project in project_in(tmp_path, mig_postgresql_clean_database):
+        project.setup(1)
+        versions = project.folder / "migrations" / "versions"
+        (versions / "r02_index.py").write_text(
+            '"""index"""\n'
+            "from mig import op\n\n"
+            "revision = 'r02'\ndown_revision = 'r01'\nbranch_labels = None\ndepends_on = None\n\n\n"
+            "def upgrade() -> None:\n"
+            "    op.execute(\"INSERT INTO ran (revision) VALUES ('r02')\")\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        op.create_index('ix_t1_id', 't1', ['id'], postgresql_concurrently=True)\n"
+            "    op.execute(\"INSERT INTO ran (revision) VALUES ('r02b')\")\n\n\n"
+            "def downgrade() -> None:\n"
+            "    op.drop_index('ix_t1_id', 't1')\n")
+        runs = [project.start("upgrade", "head") for _ in range(3)]
+        for proc in runs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, f"{out}\n{err}"
+        engine = project.engine()
+        with engine.connect() as conn:
+            indexes = [ix["name"] for ix in sa.inspect(conn).get_indexes("t1")]
+        engine.dispose()
+        assert indexes == ["ix_t1_id"]
+        assert project.ran() == {"r01": 1, "r02": 1, "r02b": 1}
+        assert project.versions() == ["r02"]
