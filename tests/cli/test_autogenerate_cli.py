@@ -152,8 +152,8 @@ def test_autogenerate_refuses_without_target_metadata(mig: Mig, mig_sqlite_url: 
     project(mig, mig_sqlite_url)
     result = mig("revision", "--autogenerate", "-m", "one")
     assert result.returncode == 1
-    assert result.stderr.startswith("mig: error: autogenerate has no models to compare the database with: "
-                                    "pass target_metadata to context.configure(...) in env.py")
+    assert result.stderr == ("mig: error: autogenerate needs the models: set target_metadata in env.py "
+                             "(context.configure(..., target_metadata=Base.metadata))\n")
     assert versions(mig) == []
 
 

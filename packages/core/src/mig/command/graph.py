@@ -74,11 +74,6 @@ def _autogen_args(config: Config, sd: ScriptDirectory, sql: bool,
         metadata = ctx.opts.get("target_metadata") if hasattr(ctx, "opts") else None
         if metadata is None:
             metadata = config.load_target_metadata()
-        if metadata is None:
-            raise CommandError(
-                f"autogenerate has no models to compare {where} with: pass target_metadata to "
-                f"context.configure(...) in env.py, or set target_metadata = \"myapp.models:Base.metadata\" "
-                f"in the configuration")
         found.append((engine_name, ctx, plugins.autogenerate(ctx, metadata, config) or ()))
         return []
 

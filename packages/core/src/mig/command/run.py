@@ -223,11 +223,6 @@ def differences(config: Config) -> list[Difference]:
         metadata = ctx.opts.get("target_metadata")
         if metadata is None:
             metadata = config.load_target_metadata()
-        if metadata is None:
-            raise CommandError(
-                f"mig check has no models to compare {where} with: pass target_metadata to "
-                f"context.configure(...) in env.py, or set target_metadata = \"myapp.models:Base.metadata\" "
-                f"in the configuration")
         operations = plugins.autogenerate(ctx, metadata, config)
         result.extend(Difference(op, engine_name) for op in operations or ())
         return []
