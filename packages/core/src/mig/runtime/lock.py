@@ -25,7 +25,7 @@ can wrap its read in it whether or not the run already holds it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -113,8 +113,9 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
     if handle is NotImplemented:
         if impl.dialect.name not in _warned:
             _warned.add(impl.dialect.name)
-            log.warning("the %s dialect of mig has no migration lock: runs that start at the same time "
-                        "may apply a migration twice; run one `mig upgrade` at a time", impl.display_name)
+            log.warning("no migration lock on %s: mig's dialect for it implements none, so runs that "
+                        "start at the same time may apply a migration twice; run one `mig upgrade` at a time",
+                        impl.dialect.name)
         handle = None
     elif handle is None:
         holder = impl.describe_lock_holder(connection, key)
@@ -130,7 +131,18 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
     finally:
         ctx._lock_depth = 0  # type: ignore[attr-defined]
         if handle is not None:
-            impl.release_migration_lock(handle)
+            _release_after_transaction(ctx, lambda: impl.release_migration_lock(handle))
+
+
+def _release_after_transaction(ctx: MigrationContext, release: Callable[[], None]) -> None:
+    """Release now, or, inside the run's transaction (``env.py``'s ``begin_transaction()``
+    around ``run_migrations()``), once it has ended: a run waiting for the lock must read the
+    version rows this run committed, not the ones from before."""
+    trans = ctx._transaction
+    if trans is not None and trans.active:
+        ctx._after_transaction.append(release)
+    else:
+        release()
 
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "lock_key", "lock_timeout", "lock_wanted", "migration_lock"]
