@@ -78,3 +78,51 @@ def test_killed_waiter_leaves_the_holder_alone(procs: Project) -> None:
     assert holder.returncode == 0, f"{out}\n{err}"
     assert procs.ran() == {rev(1): 1, rev(2): 1}
     assert procs.versions() == [rev(2)]
+
+
+SLOW = '''"""step 2, with a slow statement"""
+import os
+
+import sqlalchemy as sa
+
+from mig import op
+
+revision = "r02"
+down_revision = "r01"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("CREATE TABLE IF NOT EXISTS t2 (id INTEGER)")
+    op.execute(sa.text("INSERT INTO ran (revision) VALUES (:r)").bindparams(r=revision))
+    if os.environ.get("TEST_SLOW") == "1":
+        with open(os.path.join(os.environ["TEST_BLOCK_DIR"], "started"), "w") as f:
+            f.write(str(os.getpid()))
+        name = op.get_bind().dialect.name
+        op.execute("SELECT pg_sleep(4)" if name == "postgresql" else "SELECT SLEEP(4)")
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE t2")
+'''
+
+
+@pytest.mark.parametrize("per_migration", [False, True], ids=["per-run", "per-migration"])
+def test_killed_inside_a_slow_statement(procs: Project, per_migration: bool) -> None:
+    """Killed while the server runs the step's statement (pg_sleep / SLEEP): the server may go on
+    with it for a while, but it rolls back what it can, and the next run applies each step once."""
+    if procs.url.startswith("sqlite"):
+        pytest.skip("SQLite runs statements inside the process: test_killed_inside_a_step covers it")
+    procs.setup(3, per_migration=per_migration)
+    (procs.folder / "migrations" / "versions" / "r02_step.py").write_text(SLOW)
+    holder = procs.start("upgrade", "head", env={"TEST_SLOW": "1"})
+    procs.wait_started(holder)
+    procs.kill(holder)
+    result = procs.run("upgrade", "head", "--lock-timeout", "2")
+    assert result.returncode == 0, result
+    assert procs.versions() == [rev(3)]
+    assert procs.ran() == {rev(1): 1, rev(2): 1, rev(3): 1}
+    after = procs.run("current")
+    assert after.stdout.split() == [rev(3), "(head)"]
+    assert "did not finish" not in after.stderr
