@@ -87,6 +87,12 @@ class Project:
         if per_migration:
             text += "transaction_per_migration = true\n"
         toml.write_text(text)
+        env_py = self.folder / "migrations" / "env.py"
+        # TEST_SLOW_COMMIT=<seconds>: env.py works on after run_migrations(), inside its transaction
+        env_py.write_text(env_py.read_text().replace(
+            "                context.run_migrations()\n",
+            "                context.run_migrations()\n"
+            "                import os, time; time.sleep(float(os.environ.get('TEST_SLOW_COMMIT', 0)))\n"))
         versions = self.folder / "migrations" / "versions"
         for n in range(1, count + 1):
             down = rev(n - 1) if n > 1 else None
@@ -99,10 +105,11 @@ class Project:
     def engine(self) -> sa.Engine:
         return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
 
-    def start(self, *args: str, block: str | None = None, before: bool = False) -> subprocess.Popen[str]:
+    def start(self, *args: str, block: str | None = None, before: bool = False,
+              env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         """Start ``mig *args``; with ``block``, that step waits for :meth:`release` (``before``:
         before its DDL, else after it)."""
-        env = dict(self.env)
+        env = {**self.env, **(env or {})}
         if block is not None:
             env["TEST_BLOCK_REV"] = block
             if before:

@@ -109,6 +109,21 @@ def test_no_lock_runs_beside_a_holder(procs: Project) -> None:
     procs.kill(holder)
 
 
+def test_the_lock_is_held_until_the_run_transaction_commits(procs: Project) -> None:
+    """env.py may work on inside its transaction after run_migrations(): the lock waits for the commit."""
+    procs.setup(3)
+    holder = procs.start("upgrade", "head", block=rev(2), env={"TEST_SLOW_COMMIT": "1"})
+    procs.wait_started(holder)
+    waiter = procs.start("upgrade", "head")
+    time.sleep(0.5)
+    procs.release()
+    for proc in (holder, waiter):
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, f"{out}\n{err}"
+    assert procs.ran() == {rev(1): 1, rev(2): 1, rev(3): 1}
+    assert procs.versions() == [rev(3)]
+
+
 def test_offline_sql_has_no_lock_statement(procs: Project) -> None:
     procs.setup(2)
     result = procs.run("upgrade", "head", "--sql")

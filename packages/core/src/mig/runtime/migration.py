@@ -99,6 +99,7 @@ class MigrationContext:
         self.on_version_apply: list[Callable[..., Any]] = list(opts.get("on_version_apply") or ())
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
+        self._after_transaction: list[Callable[[], None]] = []
         self._offline_bind: Engine | None = None
         #: The keyword arguments of the current ``run_migrations`` call (``engine_name`` in a
         #: multi-database env.py); the scripts' functions receive them too.
@@ -204,6 +205,9 @@ class MigrationContext:
         finally:
             if self._transaction is trans:
                 self._transaction = None
+            # what waits for the end of the run's transaction (the migration lock's release)
+            while self._after_transaction:
+                self._after_transaction.pop(0)()
 
     def autocommit_block(self) -> AbstractContextManager[None]:
         """Run statements outside any transaction (``CREATE INDEX CONCURRENTLY``, ``VACUUM`` ...)."""
