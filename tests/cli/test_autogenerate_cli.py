@@ -285,3 +285,19 @@ def mig_autogen_process_revision_directives(context, revision, directives):
     assert "\nimport datetime\n" in text
     mig("upgrade", "head", ok=True)
     assert mig("check").returncode == 0
+
+
+def test_alembics_recipe_skips_an_empty_draft(mig: Mig, mig_sqlite_url: str) -> None:
+    project(mig, mig_sqlite_url)
+    use_models(mig, MODELS_V1)
+    _env_with(mig, '''def directives(context, revision, directives):
+    if config.cmd_opts.autogenerate:
+        script = directives[0]
+        if script.upgrade_ops.is_empty():
+            directives[:] = []
+''')
+    mig("revision", "--autogenerate", "-m", "one", "--rev-id", "0001", ok=True)
+    mig("upgrade", "head", ok=True)
+    result = mig("revision", "--autogenerate", "-m", "nothing new", ok=True)
+    assert result.stdout == "No script written: process_revision_directives emptied the draft.\n"
+    assert [p.name for p in versions(mig)] == ["0001_one.py"]

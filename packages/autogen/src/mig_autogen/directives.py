@@ -9,6 +9,26 @@ if TYPE_CHECKING:
     from mig.ops import Operation
 
 
+class OperationList(list["Operation"]):
+    """The operations of ``upgrade()`` or ``downgrade()``: a list, with Alembic's ``UpgradeOps`` API too.
+
+    ``ops`` (the list itself) and ``is_empty()`` let the usual Alembic
+    ``process_revision_directives`` recipe
+    (``if directives[0].upgrade_ops.is_empty(): directives[:] = []``) run unchanged.
+    """
+
+    @property
+    def ops(self) -> OperationList:
+        return self
+
+    @ops.setter
+    def ops(self, value: list[Operation]) -> None:
+        self[:] = value
+
+    def is_empty(self) -> bool:
+        return not self
+
+
 @dataclass
 class MigrationScript:
     """One script to write: its operations and the arguments of ``mig revision``.
@@ -43,3 +63,12 @@ class MigrationScript:
     depends_on: str | tuple[str, ...] | None = None
     imports: set[str] = field(default_factory=set)
     database_ops: dict[str, tuple[list[Operation], list[Operation]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.upgrade_ops = OperationList(self.upgrade_ops)
+        self.downgrade_ops = OperationList(self.downgrade_ops)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in ("upgrade_ops", "downgrade_ops") and not isinstance(value, OperationList):
+            value = OperationList(value)  # type: ignore[call-overload]
+        object.__setattr__(self, name, value)

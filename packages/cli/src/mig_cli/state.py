@@ -48,7 +48,7 @@ class CliState:
                 )
             self._config = config
         if cmd_opts is not None:
-            self._config.cmd_opts = cmd_opts
+            self._config.cmd_opts = CommandOptions(cmd_opts)
         return self._config
 
     # -- terminal output ---------------------------------------------------------
@@ -108,3 +108,17 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+class CommandOptions(dict[str, object]):
+    """The command's options (``config.cmd_opts``): a dict, readable as attributes too.
+
+    env.py code written for Alembic reads ``config.cmd_opts.autogenerate``
+    (an ``argparse.Namespace`` there); mig's own code uses ``.get(...)``.
+    """
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"the command has no option {name!r}") from None
