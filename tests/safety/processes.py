@@ -79,7 +79,9 @@ class Project:
         self.env["TEST_BLOCK_DIR"] = str(self.block_dir)
         self._procs: list[subprocess.Popen[str]] = []
 
-    def setup(self, count: int, *, per_migration: bool = False) -> None:
+    def setup(self, count: int, *, per_migration: bool = False, env_begins: bool = False) -> None:
+        """``mig init`` and ``count`` migrations; ``env_begins``: env.py runs the migrations in a
+        transaction of its own (``engine.begin()``) instead of ``context.begin_transaction()``."""
         subprocess.run([str(MIG), "init", "migrations"], cwd=self.folder, env=self.env, check=True,
                        capture_output=True)
         toml = self.folder / "mig.toml"
@@ -93,6 +95,14 @@ class Project:
             "                context.run_migrations()\n",
             "                context.run_migrations()\n"
             "                import os, time; time.sleep(float(os.environ.get('TEST_SLOW_COMMIT', 0)))\n"))
+        if env_begins:
+            text = env_py.read_text()
+            for before, after in (("with engine.connect() as connection:", "with engine.begin() as connection:"),
+                                  ("with context.begin_transaction():\n                context.run_migrations()",
+                                   "if True:\n                context.run_migrations()")):
+                assert before in text
+                text = text.replace(before, after)
+            env_py.write_text(text)
         versions = self.folder / "migrations" / "versions"
         for n in range(1, count + 1):
             down = rev(n - 1) if n > 1 else None

@@ -61,6 +61,8 @@ class EnvironmentContext:
         self._migration_context: MigrationContext | None = None
         self._env_module: ModuleType | None = None
         self._local_plugins: list[str] = []
+        #: What waits for env.py to end (a migration lock held inside a transaction env.py began itself).
+        self._after_run: list[Callable[[], None]] = []
 
     # -- running env.py ----------------------------------------------------------------
 
@@ -69,6 +71,8 @@ class EnvironmentContext:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        while self._after_run:
+            self._after_run.pop(0)()
         state.pop_environment(self)
         self._unregister_local_plugins()
 

@@ -136,13 +136,20 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
 
 def _release_after_transaction(ctx: MigrationContext, release: Callable[[], None]) -> None:
     """Release now, or, inside the run's transaction (``env.py``'s ``begin_transaction()``
-    around ``run_migrations()``), once it has ended: a run waiting for the lock must read the
-    version rows this run committed, not the ones from before."""
+    around ``run_migrations()``, or its own ``engine.begin()``), once it has ended: a run
+    waiting for the lock must read the version rows this run committed, not the ones from before."""
     trans = ctx._transaction
     if trans is not None and trans.active:
         ctx._after_transaction.append(release)
-    else:
-        release()
+        return
+    # a transaction env.py began itself (``engine.begin()``): hold on until env.py has ended
+    connection = ctx.connection
+    later = getattr(ctx.environment, "_after_run", None)
+    if later is not None and not ctx.transaction_per_migration and connection is not None \
+            and connection.in_transaction():
+        later.append(release)
+        return
+    release()
 
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "lock_key", "lock_timeout", "lock_wanted", "migration_lock"]
