@@ -118,7 +118,8 @@ class PostgresqlImpl(DialectImpl):
     # -- the migration lock: an advisory lock on a session of its own (mig_postgresql.lock) ----
 
     def acquire_migration_lock(self, connection: Connection, key: str, timeout: float) -> Any:
-        """``pg_advisory_lock`` on a dedicated autocommit session (``lock_timeout`` bounds the wait)."""
+        """A session-level advisory lock on a dedicated autocommit session, polled with
+        ``pg_try_advisory_lock`` until ``timeout`` runs out (see :mod:`mig_postgresql.lock`)."""
         from mig_postgresql import lock
 
         session = lock.acquire(connection.engine, key, timeout)
