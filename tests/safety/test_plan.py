@@ -390,6 +390,15 @@ def test_transaction_per_migration_text(tmp_path: Path) -> None:
     text = _without_log(p("upgrade", "head", "--plan").stdout)
     assert "Transactions: one per migration (BEGIN and COMMIT around each step with its version row)" in text
     assert textwrap.dedent("""\
+        Before the first step:
+            BEGIN;
+            CREATE TABLE mig_version (
+                version_num VARCHAR(32) NOT NULL,
+                CONSTRAINT mig_version_pkc PRIMARY KEY (version_num)
+            );
+            COMMIT;
+        """) in text
+    assert textwrap.dedent("""\
         Step 1/2: upgrade base -> a1 (a1_create_t.py) create t
             BEGIN;
             CREATE TABLE t (

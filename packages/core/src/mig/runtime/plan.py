@@ -257,7 +257,12 @@ class PlanContext(MigrationContext):
         return self._heads
 
     def ensure_version_table(self) -> None:
-        if not self._table_exists:
+        if self._table_exists:
+            return
+        if self.transaction_per_migration:  # as online: in a transaction of its own
+            with self.begin_transaction(_per_migration=True):
+                super().ensure_version_table()
+        else:
             super().ensure_version_table()
 
     def autocommit_block(self) -> AbstractContextManager[None]:
