@@ -274,6 +274,7 @@ def test_no_database_file_is_created(sqlite_project: Project) -> None:
     assert [s["revision"] for s in _steps(plan)] == ["a1", "b2", "c3"]
     assert _steps(plan)[0]["file"].endswith("a1_create_t.py")
     assert not (sqlite_project.root / "app.db").exists()
+    assert sorted(f.name for f in sqlite_project.root.iterdir()) == ["mig.toml", "migrations"]
 
 
 def test_batch_move_and_copy_is_named(sqlite_project: Project) -> None:
@@ -457,7 +458,7 @@ def test_a_read_through_get_bind_stops_the_plan(sqlite_project: Project) -> None
     assert [s["revision"] for s in run["steps"]] == ["c3"]  # d4 is not shown: c3's outcome is unknown
     (step,) = run["steps"]
     assert step["incomplete"] is True
-    assert "op.get_bind().execute()" in step["needs_database"][0]
+    assert step["needs_database"] == ["reads the database when it runs: op.get_bind().execute()"]
     assert run["stopped"].startswith("upgrade c3: reads the database when it runs")
     text = p("upgrade", "head", "--plan").stdout
     assert "Plan stopped: upgrade c3: reads the database when it runs" in text

@@ -48,6 +48,8 @@ def _plan(config: Config, revision: str, tag: str | None, *, upgrade: bool) -> P
     env = EnvironmentContext(config, script, fn=plan, destination_rev=revision, tag=tag)
     env.plan = sink  # type: ignore[attr-defined]  # read by MigrationContext.run_migrations
     missing = _missing_sqlite_file(config)
+    if missing is not None:
+        env.lock = False  # no database yet: nothing to read under a lock, and no lock file left behind
     try:
         env.run_env()
     finally:

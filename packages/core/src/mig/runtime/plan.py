@@ -226,7 +226,7 @@ def _describe_needs(operation: Any, exc: BaseException) -> str:
         what = describe(operation)
     except Exception:  # an operation a plugin registered: its class name
         what = type(operation).__name__
-    return f"{what}: reads the database when it runs ({exc})"
+    return f"{what}: reads the database when it runs ({_what_reads(exc)})"
 
 
 class PlanContext(MigrationContext):
@@ -307,6 +307,15 @@ def run_plan(online: MigrationContext, plan: PlanFn, sink: Plan, **kw: Any) -> N
         _run_recorded(ctx, run, recorder, steps, kw)
 
 
+def _what_reads(exc: BaseException) -> str:
+    """What read the database, from an offline refusal (without its advice for ``--sql`` users)."""
+    text = str(exc)
+    for cut in (" would read the database", " needs to read the database", " has no IF"):
+        if cut in text:
+            return text.split(cut, 1)[0].split(" in upgrade ", 1)[0].split(" in downgrade ", 1)[0]
+    return text
+
+
 def _offline_cause(exc: BaseException) -> OfflineError | None:
     """The :class:`OfflineError` (a read of the database) behind ``exc``, if that is why it failed."""
     seen: BaseException | None = exc
@@ -348,7 +357,7 @@ def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Se
                 if cause is None:
                     raise  # the script failed for another reason: as the run would
                 step = next((s for s in added if s.revision == exc.revision), None)
-                note = f"reads the database when it runs ({cause})"
+                note = f"reads the database when it runs: {_what_reads(cause)}"
                 if step is not None:
                     step.needs_database.append(note)
                     step.statements.append(PlanStatement(note, "needs_database"))
