@@ -458,10 +458,10 @@ def test_a_read_through_get_bind_stops_the_plan(sqlite_project: Project) -> None
     assert [s["revision"] for s in run["steps"]] == ["c3"]  # d4 is not shown: c3's outcome is unknown
     (step,) = run["steps"]
     assert step["incomplete"] is True
-    assert step["needs_database"] == ["reads the database when it runs: op.get_bind().execute()"]
-    assert run["stopped"].startswith("upgrade c3: reads the database when it runs")
+    assert step["needs_database"] == ["op.get_bind().execute() reads the database when it runs"]
+    assert run["stopped"] == "upgrade c3: op.get_bind().execute() reads the database when it runs"
     text = p("upgrade", "head", "--plan").stdout
-    assert "Plan stopped: upgrade c3: reads the database when it runs" in text
+    assert "Plan stopped: upgrade c3: op.get_bind().execute() reads the database when it runs" in text
     assert p("upgrade", "head", "--plan").returncode == 0
 
 

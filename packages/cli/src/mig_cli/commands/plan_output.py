@@ -104,7 +104,7 @@ def _statements(statements: Any) -> list[str]:
     for statement in statements:
         text = statement.sql
         if statement.kind == "needs_database":
-            lines.append(f"    -- reads the database here: {text}")
+            lines.append(f"    -- needs the database: {text}")
             continue
         text += ";"
         prefix = "    [autocommit] " if statement.autocommit else "    "

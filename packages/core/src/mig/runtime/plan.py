@@ -357,7 +357,7 @@ def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Se
                 if cause is None:
                     raise  # the script failed for another reason: as the run would
                 step = next((s for s in added if s.revision == exc.revision), None)
-                note = f"reads the database when it runs: {_what_reads(cause)}"
+                note = f"{_what_reads(cause)} reads the database when it runs"
                 if step is not None:
                     step.needs_database.append(note)
                     step.statements.append(PlanStatement(note, "needs_database"))
