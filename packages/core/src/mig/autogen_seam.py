@@ -19,8 +19,9 @@ def require_autogenerate(what: str) -> None:
         return
     installed = {info.distribution: info for info in plugins.plugin_infos()}
     if "mig-autogen" in installed:
-        hint = ("the installed mig-autogen does not provide it yet (this release has no "
-                "comparators); write the migration by hand with `mig revision -m MESSAGE`")
+        hint = ("the installed mig-autogen does not implement it (it failed to load or is too old: "
+                "see `mig plugins`); install a matching mig-autogen, or write the migration by hand "
+                "with `mig revision -m MESSAGE`")
     else:
         hint = "pip install mig-autogen"
     raise CommandError(f"{what} needs autogenerate from the mig-autogen plugin: {hint}")
