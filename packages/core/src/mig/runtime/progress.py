@@ -6,7 +6,10 @@ applied while the version table still names the migration before it. Before
 such a step starts, mig writes one row into ``<version table>_step``
 (``mig_version_step``: revision, direction, started_at, pid, host) and
 commits it on a connection of its own; it deletes the row once the step's
-version row is committed. A row that is still there names the step that
+version row is committed, and drops the table when the run ends (also with
+an error, which names the failed statement itself), so only a killed run
+leaves the table behind and a database at rest has no marker table (its schema
+is what Alembic's would be). A row that is still there names the step that
 may be partially applied: ``mig current`` says so, and the next run that
 applies the step again replaces it.
 
@@ -65,6 +68,7 @@ class StepMarker:
         self._engine = connection.engine
         self.table = marker_table(version_table, schema)
         self._conn: Connection | None = None
+        self._pending = False
 
     def _connection(self) -> Connection:
         if self._conn is None:
@@ -76,6 +80,7 @@ class StepMarker:
         """Record that ``direction`` of ``revision`` starts now (committed before its first statement)."""
         conn = self._connection()
         conn.execute(delete(self.table))
+        self._pending = True
         conn.execute(insert(self.table).values(
             revision=revision, direction=direction, started_at=datetime.now(timezone.utc).replace(tzinfo=None),
             pid=os.getpid(), host=socket.gethostname()[:255]))
@@ -84,11 +89,17 @@ class StepMarker:
         """The step and its version row are committed: nothing is in progress."""
         if self._conn is not None:
             self._conn.execute(delete(self.table))
+            self._pending = False
 
     def close(self) -> None:
+        """End the run's marking: drop the table. Only a killed run leaves it behind; a step that
+        fails with an error is named by the run's error message (with the statement that failed)."""
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            try:
+                self.table.drop(self._conn, checkfirst=True)
+            finally:
+                self._conn.close()
+                self._conn = None
 
 
 def marker_for(ctx: MigrationContext) -> StepMarker | None:
