@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.schema import CreateTable
 
+from mig.runtime.bookkeeping import BookkeepingTable
 from mig.runtime.checksum import CHECKSUM_LENGTH, file_checksum
 from mig.runtime.version import VERSION_NUM_LENGTH
 
@@ -83,32 +84,18 @@ class LogRow:
     mig_version: str
 
 
-class StepLog:
+class StepLog(BookkeepingTable):
     """Creates, writes and reads the log table through a :class:`DialectImpl`."""
 
     def __init__(self, impl: DialectImpl, name: str | None = None, schema: str | None = None) -> None:
         from mig import __version__
 
-        self.impl = impl
-        self.name = name or DEFAULT_LOG_TABLE
-        self.schema = schema
+        super().__init__(impl, name or DEFAULT_LOG_TABLE, schema)
         self.table = log_table(self.name, schema)
         self.mig_version = __version__
         self._insert = insert(self.table)
-        self._exists: bool | None = None
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
 
     # -- reading -------------------------------------------------------------
-
-    def exists(self, connection: Connection) -> bool:
-        if self._exists is None:
-            from sqlalchemy import inspect
-
-            self._exists = bool(inspect(connection).has_table(self.name, schema=self.schema))
-        return self._exists
 
     def rows(self, connection: Connection) -> list[LogRow]:
         """Every row, oldest first (empty when the table does not exist)."""

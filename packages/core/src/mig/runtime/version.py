@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.schema import CreateTable, DropTable
 
 from mig.errors import CommandError
+from mig.runtime.bookkeeping import BookkeepingTable
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -49,13 +50,11 @@ def version_table(name: str, schema: str | None = None) -> Table:
     )
 
 
-class VersionTable:
+class VersionTable(BookkeepingTable):
     """Reads and writes the version rows through a :class:`DialectImpl`."""
 
     def __init__(self, impl: DialectImpl, name: str, schema: str | None = None) -> None:
-        self.impl = impl
-        self.name = name
-        self.schema = schema
+        super().__init__(impl, name, schema)
         self.table = version_table(name, schema)
         col = self.table.c.version_num
         #: Built once per run; SQLAlchemy caches their compiled form.
@@ -64,22 +63,10 @@ class VersionTable:
             "delete": delete(self.table).where(col == bindparam("old")),
             "insert": insert(self.table).values(version_num=bindparam("new")),
         }
-        self._exists: bool | None = None
         self._templates: dict[str, str] = {}
         self._render_value: Any = None
 
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
-
     # -- reading -------------------------------------------------------------
-
-    def exists(self, connection: Connection) -> bool:
-        if self._exists is None:
-            from sqlalchemy import inspect
-
-            self._exists = bool(inspect(connection).has_table(self.name, schema=self.schema))
-        return self._exists
 
     def heads(self, connection: Connection) -> tuple[str, ...]:
         """The rows, sorted (empty when the table does not exist yet)."""

@@ -1,0 +1,35 @@
+"""What mig's own tables (the version table, the log table) have in common: a name, a schema, a cached existence check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mig.ddl.impl import DialectImpl
+
+
+class BookkeepingTable:
+    """A table mig keeps beside the user's schema, read and written through a :class:`DialectImpl`."""
+
+    def __init__(self, impl: DialectImpl, name: str, schema: str | None = None) -> None:
+        self.impl = impl
+        self.name = name
+        self.schema = schema
+        self._exists: bool | None = None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def exists(self, connection: Connection) -> bool:
+        """Whether the table is in the database (asked once per run; creating or dropping it updates the answer)."""
+        if self._exists is None:
+            from sqlalchemy import inspect
+
+            self._exists = bool(inspect(connection).has_table(self.name, schema=self.schema))
+        return self._exists
+
+
+__all__ = ["BookkeepingTable"]
