@@ -149,6 +149,17 @@ class MySQLImpl(DialectImpl):
         session, key = handle
         lock.release(session, key)
 
+    def offline_migration_lock(self, key: str, timeout: float, *,
+                               one_transaction: bool) -> tuple[list[str], list[str]] | None:
+        """``GET_LOCK`` before the steps and ``RELEASE_LOCK`` after them (the same named lock as online).
+
+        ``GET_LOCK`` answers 0 when ``timeout`` runs out, and a SQL client goes on: see docs/safety.md.
+        """
+        from mig_mysql import lock
+
+        name = lock.lock_name(key).replace("'", "''")
+        return [f"SELECT GET_LOCK('{name}', {max(0, int(timeout))})"], [f"SELECT RELEASE_LOCK('{name}')"]
+
     def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
         from mig_mysql import lock
 

@@ -131,6 +131,17 @@ class PostgresqlImpl(DialectImpl):
         session, key = handle
         lock.release(session, key)
 
+    def offline_migration_lock(self, key: str, timeout: float, *,
+                               one_transaction: bool) -> tuple[list[str], list[str]] | None:
+        """``pg_advisory_xact_lock`` in a one-transaction file (released by its ``COMMIT``), else
+        ``pg_advisory_lock`` / ``pg_advisory_unlock`` around the steps; the same lock as online."""
+        from mig_postgresql import lock
+
+        ident = lock.lock_id(key)
+        if one_transaction:
+            return [f"SELECT pg_advisory_xact_lock({ident})"], []
+        return [f"SELECT pg_advisory_lock({ident})"], [f"SELECT pg_advisory_unlock({ident})"]
+
     def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
         from mig_postgresql import lock
 

@@ -22,6 +22,9 @@ tag_option = click.option("--tag", help="An arbitrary string for env.py (context
 
 def lock_options(fn: Any) -> Any:
     """``--lock-timeout SECONDS`` and ``--no-lock`` (read from ``config.cmd_opts`` by the run's lock step)."""
+    fn = click.option("--lock", "offline_lock", is_flag=True,
+                      help="With --sql: write the dialect's statements that take the migration lock "
+                           "before the first step and release it after the last.")(fn)
     fn = click.option("--no-lock", "no_lock", is_flag=True,
                       help="Do not take the migration lock (only when no other run can be going on).")(fn)
     return click.option("--lock-timeout", "lock_timeout", type=float, default=None, metavar="SECONDS",
@@ -30,6 +33,12 @@ def lock_options(fn: Any) -> Any:
 
 
 def _prepare(state: CliState, sql: bool) -> Any:
+    params = click.get_current_context().params
+    if params.get("offline_lock") and not sql:
+        raise click.UsageError("--lock is for --sql (a run against the database takes the lock "
+                               "unless --no-lock)")
+    if params.get("offline_lock") and params.get("no_lock"):
+        raise click.UsageError("--lock and --no-lock contradict each other; pass one of them")
     config = state.config(cmd_opts=click.get_current_context().params)
     if sql:
         config.output_buffer = _sql_output(config)

@@ -430,6 +430,30 @@ class DialectImpl:
         """
 
     @override_point
+    def offline_migration_lock(self, key: str, timeout: float, *,
+                               one_transaction: bool) -> tuple[list[str], list[str]] | None:
+        """The statements a SQL file (``--sql --lock``) takes and releases the migration lock with.
+
+        **Called by:** the runtime, offline, when ``--lock`` is given with
+        ``--sql``: the first list is written before the first step, the second
+        after the last one. They must take the same lock
+        :meth:`acquire_migration_lock` takes online, so that the file and a
+        ``mig upgrade`` exclude each other.
+
+        :param key: the lock's name (as for :meth:`acquire_migration_lock`).
+        :param timeout: the run's ``lock_timeout`` in seconds.
+        :param one_transaction: true when the whole file is one transaction
+            (the acquire is written after its ``BEGIN``, the release before its
+            ``COMMIT``); false with ``transaction_per_migration`` (both outside
+            the steps' transactions).
+
+        **Return:** ``(acquire statements, release statements)`` as SQL text
+        without terminators; ``None`` (the default) when the dialect has none:
+        mig warns and writes no lock.
+        """
+        return None
+
+    @override_point
     def describe_lock_holder(self, connection: Connection, key: str) -> str | None:
         """Who holds the migration lock ``key`` now, in words, as far as the database can tell.
 

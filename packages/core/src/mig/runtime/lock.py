@@ -48,6 +48,10 @@ def lock_key(ctx: MigrationContext) -> str:
     connection = ctx.connection
     if connection is not None:
         database = str(connection.engine.url.database or "")
+    elif ctx.url is not None:  # offline: the database the SQL file is for
+        from sqlalchemy.engine import make_url
+
+        database = str(make_url(ctx.url).database or "")
     schema = ctx.version.schema or ""
     return f"mig:{database}:{schema}:{ctx.version.name}"
 
@@ -98,6 +102,10 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
     Does nothing offline, with ``--no-lock`` / ``lock = false``, or when ``wanted`` is false.
     Raises :class:`mig.errors.LockError` naming the holder when ``lock_timeout`` runs out.
     """
+    if ctx.as_sql and wanted and not getattr(ctx, "_lock_depth", 0) and offline_lock_wanted(ctx):
+        with _offline_lock(ctx):
+            yield
+        return
     if getattr(ctx, "_lock_depth", 0) or not lock_wanted(ctx, wanted):
         ctx._lock_depth = getattr(ctx, "_lock_depth", 0) + 1  # type: ignore[attr-defined]
         try:
@@ -134,6 +142,37 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
             _release_after_transaction(ctx, lambda: impl.release_migration_lock(handle))
 
 
+def offline_lock_wanted(ctx: MigrationContext) -> bool:
+    """Whether ``--sql`` was asked to write the lock statements (``--sql --lock``)."""
+    config = ctx.config
+    asked = ctx.opts.get("offline_lock")
+    if asked is None and config is not None:
+        asked = (getattr(config, "cmd_opts", None) or {}).get("offline_lock")
+    return bool(asked)
+
+
+@contextmanager
+def _offline_lock(ctx: MigrationContext) -> Iterator[None]:
+    """Write the dialect's lock statement before the steps and its release after them."""
+    impl = ctx.impl
+    statements = impl.offline_migration_lock(lock_key(ctx), lock_timeout(ctx),
+                                             one_transaction=not ctx.transaction_per_migration)
+    if statements is None:
+        log.warning("--lock: mig's %s dialect has no lock statement for SQL files; the file takes no lock",
+                    impl.dialect.name)
+    else:
+        for sql in statements[0]:
+            impl._write(sql)
+    ctx._lock_depth = 1  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        ctx._lock_depth = 0  # type: ignore[attr-defined]
+    if statements is not None:
+        for sql in statements[1]:
+            impl._write(sql)
+
+
 def _release_after_transaction(ctx: MigrationContext, release: Callable[[], None]) -> None:
     """Release now, or, inside the run's transaction (``env.py``'s ``begin_transaction()``
     around ``run_migrations()``, or its own ``engine.begin()``), once it has ended: a run
@@ -152,4 +191,4 @@ def _release_after_transaction(ctx: MigrationContext, release: Callable[[], None
     release()
 
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "lock_key", "lock_timeout", "lock_wanted", "migration_lock"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "lock_key", "lock_timeout", "lock_wanted", "migration_lock", "offline_lock_wanted"]

@@ -77,6 +77,8 @@ class MigrationContext:
         self._connection = connection
         self.opts = opts
         self.environment = environment
+        #: The URL an offline context was configured with (``None`` online or when not given).
+        self.url: Any = None
         self.as_sql = bool(opts.get("as_sql", False))
         self.output: TextIO | None = opts.get("output_buffer")
         impl_cls = opts.get("impl_class") or impl_class_for(dialect.name, bool(opts.get("allow_generic_dialect")))
@@ -117,7 +119,9 @@ class MigrationContext:
             dialect = connection.dialect
         elif dialect is None:
             dialect = dialect_for(url=url, dialect_name=dialect_name, dialect_opts=dialect_opts)
-        return cls(dialect, connection, opts=opts, environment=environment_context)
+        context = cls(dialect, connection, opts=opts, environment=environment_context)
+        context.url = url
+        return context
 
     # -- properties -----------------------------------------------------------------
 
