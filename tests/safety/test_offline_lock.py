@@ -10,20 +10,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from .verify_project import Project
+from .verify_project import Project, new_project
 
 T1 = 'op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True))'
 T2 = 'op.create_table("t2", sa.Column("id", sa.Integer, primary_key=True))'
 
 
 def _project(tmp_path: Path, url: str, extra: str = "") -> Project:
-    root = tmp_path / "project"
-    root.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    project = Project(root, url, env)
-    project("-q", "init", "migrations", ok=True)
-    project.configure(extra)
+    project = new_project(tmp_path, url, extra)
     project.script("r1", None, T1, 'op.drop_table("t1")')
     project.script("r2", "r1", T2, 'op.drop_table("t2")')
     return project

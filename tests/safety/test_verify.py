@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from .verify_project import Project
+from .verify_project import Project, new_project
 
 DATABASES = {"sqlite": "mig_sqlite_url", "postgresql": "mig_postgresql_clean_database",
              "mysql": "mig_mysql_clean_database"}
@@ -19,17 +19,7 @@ DATABASES = {"sqlite": "mig_sqlite_url", "postgresql": "mig_postgresql_clean_dat
                         pytest.param("mysql", marks=pytest.mark.mysql)])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Project:
     """A project made by `mig init` (generic env.py) on an empty database of each kind."""
-    import os
-
-    url: str = request.getfixturevalue(DATABASES[request.param])
-    root = tmp_path / "project"
-    root.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    proj = Project(root, url, env)
-    proj("-q", "init", "migrations", ok=True)
-    proj.configure()
-    return proj
+    return new_project(tmp_path, request.getfixturevalue(DATABASES[request.param]))
 
 T1 = 'op.create_table("t1", sa.Column("id", sa.Integer, primary_key=True))'
 T2 = 'op.create_table("t2", sa.Column("id", sa.Integer, primary_key=True))'

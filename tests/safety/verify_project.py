@@ -88,3 +88,16 @@ def upgrade():
 def downgrade():
 {downgrade}
 '''
+
+
+def new_project(tmp_path: Path, url: str, extra: str = "") -> Project:
+    """A project made by `mig init` (generic env.py) in ``tmp_path/project``, on ``url``."""
+    root = tmp_path / "project"
+    root.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    project = Project(root, url, env)
+    project("-q", "init", "migrations", ok=True)
+    project.configure(extra)
+    return project
+
