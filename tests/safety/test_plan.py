@@ -7,60 +7,28 @@ log rows (and, for SQLite, that no database file appears).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-
-@dataclass
-class Result:
-    args: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def __repr__(self) -> str:
-        return (f"mig {' '.join(self.args)} -> {self.returncode}\n--- stdout\n{self.stdout}"
-                f"--- stderr\n{self.stderr}")
+from . import verify_project
 
 
-class Project:
+class Project(verify_project.Project):
     """A ``mig init`` project on one database; ``mig`` runs in this process (as tests/cli do)."""
 
     def __init__(self, root: Path, url: str) -> None:
-        self.root = root
-        self.url = url
-        self.versions = root / "migrations" / "versions"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
-        self.env["PYTHONWARNINGS"] = "ignore"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MIG_")}
+        env["PYTHONWARNINGS"] = "ignore"
+        super().__init__(root, url, env)
 
-    def __call__(self, *args: str, ok: bool | None = True) -> Result:
-        from mig_cli.main import run
-
-        saved_env, saved_cwd = dict(os.environ), os.getcwd()
-        out, err = io.StringIO(), io.StringIO()
-        try:
-            os.environ.clear()
-            os.environ.update(self.env)
-            os.chdir(self.root)
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                status = run(list(args))
-        finally:
-            os.chdir(saved_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-        result = Result(args, status, out.getvalue(), err.getvalue())
-        if ok:
-            assert result.returncode == 0, result
-        return result
+    def __call__(self, *args: str, ok: bool | None = True) -> verify_project.Result:
+        return super().__call__(*args, ok=ok)
 
     def init(self, extra: str = "") -> None:
         self("init", "migrations")
