@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from mig_autogen.compare.reflect import reflect_table
 from mig_mysql.autogen import MySQLRules
 
 pytestmark = pytest.mark.mysql
@@ -47,28 +48,28 @@ def _model() -> tuple[sa.MetaData, sa.Table]:
 def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
     md, t = _model()
     md.create_all(engine)
-    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    reflected = reflect_table(engine, "t")
     rules, dialect = MySQLRules(), engine.dialect
     for name in ("s", "n", "dec", "b", "ts", "upd"):
-        r_col, m_col = reflected.c[name], t.c[name]
-        r_text = str(r_col.server_default.arg.text)  # type: ignore[union-attr]
-        assert rules.normalize_default(r_text, r_col, dialect) == rules.normalize_default(
-            _model_text(m_col, dialect), m_col, dialect), name
-    assert rules.normalize_default("NULL", reflected.c.nullable, dialect) is None
-    assert rules.normalize_default("'8'", t.c.n, dialect) != rules.normalize_default("7", t.c.n, dialect)
-    assert rules.normalize_default("current_timestamp(6)", t.c.ts, dialect) == "CURRENT_TIMESTAMP(6)"
+        r_col, m_col = reflected.columns[name], t.c[name]
+        r_text = r_col["default"]
+        assert rules.normalize_default(r_text, r_col["type"], dialect) == rules.normalize_default(
+            _model_text(m_col, dialect), m_col.type, dialect), name
+    assert rules.normalize_default("NULL", reflected.columns["nullable"]["type"], dialect) is None
+    assert rules.normalize_default("'8'", t.c.n.type, dialect) != rules.normalize_default("7", t.c.n.type, dialect)
+    assert rules.normalize_default("current_timestamp(6)", t.c.ts.type, dialect) == "CURRENT_TIMESTAMP(6)"
 
 
 def test_types(engine: sa.Engine) -> None:
     md, t = _model()
     md.create_all(engine)
-    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    reflected = reflect_table(engine, "t")
     rules, dialect = MySQLRules(), engine.dialect
-    assert rules.type_differs(reflected.c.j, t.c.j, dialect) is False  # JSON (LONGTEXT on MariaDB)
-    assert rules.type_differs(reflected.c.u, t.c.u, dialect) is None  # unsigned on both: the generic rule
-    assert rules.type_differs(reflected.c.u, sa.Column("u", sa.Integer), dialect) is True
-    assert rules.type_differs(reflected.c.txt, sa.Column("txt", sa.JSON), dialect) is True
-    assert rules.type_differs(reflected.c.s, sa.Column("s", mysql.VARCHAR(10, charset="latin1")), dialect) is True
+    assert rules.type_differs(reflected.columns["j"], t.c.j, dialect, reflected) is False  # JSON (LONGTEXT on MariaDB)
+    assert rules.type_differs(reflected.columns["u"], t.c.u, dialect, reflected) is None  # unsigned on both: the generic rule
+    assert rules.type_differs(reflected.columns["u"], sa.Column("u", sa.Integer), dialect, reflected) is True
+    assert rules.type_differs(reflected.columns["txt"], sa.Column("txt", sa.JSON), dialect, reflected) is True
+    assert rules.type_differs(reflected.columns["s"], sa.Column("s", mysql.VARCHAR(10, charset="latin1")), dialect, reflected) is True
 
 
 def test_index_behind_a_foreign_key_is_implicit(engine: sa.Engine) -> None:
@@ -78,8 +79,8 @@ def test_index_behind_a_foreign_key_is_implicit(engine: sa.Engine) -> None:
              sa.Column("p_id", sa.ForeignKey("p.id", name="fk_any_name")), sa.Column("x", sa.Integer),
              sa.Index("ix_c_x", "x"))
     md.create_all(engine)
-    reflected = sa.Table("c", sa.MetaData(), autoload_with=engine)
-    by_name = {i.name: i for i in reflected.indexes}
+    reflected = reflect_table(engine, "c")
+    by_name = {i["name"]: i for i in reflected.indexes}
     rules = MySQLRules()
     assert rules.index_is_implicit(by_name["fk_any_name"], reflected, engine.dialect) is True
     assert rules.index_is_implicit(by_name["ix_c_x"], reflected, engine.dialect) is False
@@ -90,5 +91,5 @@ def test_a_string_default_is_not_an_expression() -> None:
 
     column = sa.Column("s", sa.String(20))
     rules = MySQLRules()
-    assert rules.normalize_default("'now()'", column, base.MySQLDialect()) == "'now()'"
-    assert rules.normalize_default("'0'", column, base.MySQLDialect()) == "'0'"  # not a number on a string column
+    assert rules.normalize_default("'now()'", column.type, base.MySQLDialect()) == "'now()'"
+    assert rules.normalize_default("'0'", column.type, base.MySQLDialect()) == "'0'"  # not a number on a string column

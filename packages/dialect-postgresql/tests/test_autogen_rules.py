@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
+from mig_autogen.compare.reflect import reflect_table
 from mig_postgresql.autogen import PostgresqlRules, strip_casts
 from mig_postgresql.autogen_enums import value_changes
 
@@ -41,18 +42,17 @@ def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
                  sa.Column("arr", pg.ARRAY(sa.String(5)), server_default=sa.text("'{}'")),
                  sa.Column("b", sa.Boolean, server_default=sa.true()))
     md.create_all(engine)
-    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    reflected = reflect_table(engine, "t")
     rules, dialect = PostgresqlRules(), engine.dialect
     for name in ("s", "n", "neg", "num", "ts", "ts2", "jb", "arr", "b"):
-        r_col, m_col = reflected.c[name], t.c[name]
-        r_text = str(r_col.server_default.arg.text)  # type: ignore[union-attr]
-        assert rules.normalize_default(r_text, r_col, dialect) == rules.normalize_default(
-            _model_text(m_col, dialect), m_col, dialect), name
-    assert rules.reflected_default_is_implicit(str(reflected.c.id.server_default.arg.text),  # type: ignore[union-attr]
-                                               reflected.c.id, dialect)
+        r_col, m_col = reflected.columns[name], t.c[name]
+        r_text = r_col["default"]
+        assert rules.normalize_default(r_text, r_col["type"], dialect) == rules.normalize_default(
+            _model_text(m_col, dialect), m_col.type, dialect), name
+    assert rules.reflected_default_is_implicit(reflected.columns["id"]["default"], reflected.columns["id"], dialect)
     # and a real change is still one
-    assert rules.normalize_default("'8'", t.c.n, dialect) != rules.normalize_default("7", t.c.n, dialect)
-    assert rules.normalize_default("'y'::character varying", t.c.s, dialect) == "'y'"
+    assert rules.normalize_default("'8'", t.c.n.type, dialect) != rules.normalize_default("7", t.c.n.type, dialect)
+    assert rules.normalize_default("'y'::character varying", t.c.s.type, dialect) == "'y'"
 
 
 def test_strip_casts() -> None:
@@ -68,14 +68,14 @@ def test_interval_fields_and_precision(engine: sa.Engine) -> None:
     sa.Table("t", md, sa.Column("a", sa.Interval), sa.Column("b", pg.INTERVAL(fields="DAY TO SECOND")),
              sa.Column("c", pg.INTERVAL(precision=3)))
     md.create_all(engine)
-    reflected = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    reflected = reflect_table(engine, "t")
     rules, dialect = PostgresqlRules(), engine.dialect
-    assert rules.type_differs(reflected.c.a, sa.Column("a", sa.Interval), dialect) is False
-    assert rules.type_differs(reflected.c.b, sa.Column("b", pg.INTERVAL(fields="DAY TO SECOND")), dialect) is False
-    assert rules.type_differs(reflected.c.b, sa.Column("b", pg.INTERVAL), dialect) is True
-    assert rules.type_differs(reflected.c.c, sa.Column("c", pg.INTERVAL(precision=3)), dialect) is False
-    assert rules.type_differs(reflected.c.c, sa.Column("c", pg.INTERVAL(precision=6)), dialect) is True
-    assert rules.type_differs(reflected.c.a, sa.Column("a", sa.DateTime), dialect) is None
+    assert rules.type_differs(reflected.columns["a"], sa.Column("a", sa.Interval), dialect, reflected) is False
+    assert rules.type_differs(reflected.columns["b"], sa.Column("b", pg.INTERVAL(fields="DAY TO SECOND")), dialect, reflected) is False
+    assert rules.type_differs(reflected.columns["b"], sa.Column("b", pg.INTERVAL), dialect, reflected) is True
+    assert rules.type_differs(reflected.columns["c"], sa.Column("c", pg.INTERVAL(precision=3)), dialect, reflected) is False
+    assert rules.type_differs(reflected.columns["c"], sa.Column("c", pg.INTERVAL(precision=6)), dialect, reflected) is True
+    assert rules.type_differs(reflected.columns["a"], sa.Column("a", sa.DateTime), dialect, reflected) is None
 
 
 def test_reflect_extra_reads_enum_types_per_schema(engine: sa.Engine) -> None:

@@ -17,8 +17,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sqlalchemy import Column, Index, Table
+    from sqlalchemy import Column
     from sqlalchemy.engine import Connection, Dialect
+    from sqlalchemy.engine.interfaces import ReflectedColumn, ReflectedIndex
+    from sqlalchemy.types import TypeEngine
+
+    from mig_autogen.compare.reflected import ReflectedTable
 
 
 class DialectRules:
@@ -27,15 +31,23 @@ class DialectRules:
     #: SQLAlchemy dialect names these rules serve (informational).
     name: str = "default"
 
-    def type_differs(self, reflected: Column[Any], model: Column[Any], dialect: Dialect) -> bool | None:
+    #: Messages (regular expressions) of SQLAlchemy warnings during reflection that these rules
+    #: account for, and which the comparison therefore silences (SQLite's unreflected expression indexes).
+    accounted_reflection_warnings: tuple[str, ...] = ()
+
+    def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
+                     table: ReflectedTable) -> bool | None:
         """Say whether a reflected column type and a model column type differ.
 
         **Called by:** the ``column_type`` comparator, for each column in both
         the models and the database, before the generic comparison.
 
-        :param reflected: the reflected column (its ``type`` is what the database reports).
+        :param reflected: the reflected column, the inspector's dictionary
+            (``reflected["type"]`` is what the database reports).
         :param model: the model's column.
         :param dialect: the SQLAlchemy dialect of the connection.
+        :param table: the reflected table (its ``options`` hold the table's
+            character set on MySQL).
 
         **Return:** ``True`` (they differ), ``False`` (equivalent), ``None`` (no
         opinion: the generic rule compares type affinity, length, precision,
@@ -43,14 +55,15 @@ class DialectRules:
         """
         return None
 
-    def normalize_default(self, text: str | None, column: Column[Any], dialect: Dialect) -> str | None:
+    def normalize_default(self, text: str | None, type_: TypeEngine[Any], dialect: Dialect) -> str | None:
         """Bring a server default's SQL text to a canonical form for comparison.
 
         **Called by:** the ``server_default`` comparator, once for the reflected
         default and once for the model's (compiled) default of each column.
 
         :param text: the default's SQL text, ``None`` when there is none.
-        :param column: the column the default belongs to (reflected or model).
+        :param type_: the type of the column the default belongs to (the
+            reflected or the model's).
         :param dialect: the SQLAlchemy dialect of the connection.
 
         **Return:** the canonical text (``None`` for no default). The generic
@@ -64,7 +77,7 @@ class DialectRules:
         return text
 
     def default_differs(self, reflected: str | None, model: str | None,
-                        reflected_column: Column[Any], model_column: Column[Any],
+                        reflected_column: ReflectedColumn, model_column: Column[Any],
                         dialect: Dialect) -> bool | None:
         """Say whether two normalized server defaults differ.
 
@@ -73,7 +86,7 @@ class DialectRules:
 
         :param reflected: the database's default, normalized.
         :param model: the model's default, normalized.
-        :param reflected_column: the reflected column.
+        :param reflected_column: the reflected column (the inspector's dictionary).
         :param model_column: the model's column.
         :param dialect: the SQLAlchemy dialect of the connection.
 
@@ -82,7 +95,7 @@ class DialectRules:
         """
         return None
 
-    def reflected_default_is_implicit(self, text: str | None, column: Column[Any],
+    def reflected_default_is_implicit(self, text: str | None, column: ReflectedColumn,
                                       dialect: Dialect) -> bool:
         """Say whether a reflected default is one the database added itself (a sequence, an identity).
 
@@ -90,7 +103,7 @@ class DialectRules:
         default whose model column declares none.
 
         :param text: the reflected default text.
-        :param column: the reflected column.
+        :param column: the reflected column (the inspector's dictionary).
         :param dialect: the SQLAlchemy dialect of the connection.
 
         **Return:** ``True`` to ignore it (e.g. PostgreSQL's ``nextval(...)`` of
@@ -98,13 +111,13 @@ class DialectRules:
         """
         return False
 
-    def index_is_implicit(self, index: Index, table: Table, dialect: Dialect) -> bool:
+    def index_is_implicit(self, index: ReflectedIndex, table: ReflectedTable, dialect: Dialect) -> bool:
         """Say whether a reflected index exists only because of another object (a key, a unique constraint).
 
         **Called by:** the ``indexes`` comparator, for each reflected index not
         matched by a model index.
 
-        :param index: the reflected index.
+        :param index: the reflected index (the inspector's dictionary).
         :param table: the reflected table it belongs to.
         :param dialect: the SQLAlchemy dialect of the connection.
 

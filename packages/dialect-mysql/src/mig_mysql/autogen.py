@@ -26,8 +26,12 @@ from typing import TYPE_CHECKING, Any
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
-    from sqlalchemy import Column, Index, Table
+    from sqlalchemy import Column
     from sqlalchemy.engine import Dialect
+    from sqlalchemy.engine.interfaces import ReflectedColumn, ReflectedIndex
+    from sqlalchemy.types import TypeEngine
+
+    from mig_autogen.compare.reflected import ReflectedTable
 
 _NOW = re.compile(r"\b(?:now\(\)|current_timestamp(?:\(\))?|localtimestamp(?:\(\))?)", re.IGNORECASE)
 _NOW_FSP = re.compile(r"\b(?:now|current_timestamp|localtimestamp)\((\d+)\)", re.IGNORECASE)
@@ -42,10 +46,10 @@ def _number(text: str) -> str | None:
     return format(value.normalize(), "f") if value.is_finite() else None
 
 
-def _kind(column: Column[Any], dialect: Dialect) -> str:
+def _kind(type_: TypeEngine[Any], dialect: Dialect) -> str:
     from sqlalchemy import types
 
-    type_ = column.type.dialect_impl(dialect)
+    type_ = type_.dialect_impl(dialect)
     if isinstance(type_, types.Boolean):
         return "boolean"
     if isinstance(type_, (types.Integer, types.Numeric)):
@@ -58,12 +62,13 @@ class MySQLRules(DialectRules):
 
     name = "mysql"
 
-    def type_differs(self, reflected: Column[Any], model: Column[Any], dialect: Dialect) -> bool | None:
+    def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
+                     table: ReflectedTable) -> bool | None:
         from sqlalchemy import types
         from sqlalchemy.dialects import mysql
 
         model_type = model.type.dialect_impl(dialect)
-        r_type = reflected.type
+        r_type = reflected["type"]
         if isinstance(model_type, types.JSON):
             # MariaDB keeps JSON as LONGTEXT with a json_valid() check; MySQL reflects JSON
             return not isinstance(r_type, (types.JSON, mysql.LONGTEXT))
@@ -75,8 +80,7 @@ class MySQLRules(DialectRules):
                 return True
         if isinstance(model_type, types.String) and isinstance(r_type, types.String):
             # a column in the table's character set reflects none: the table's is the column's
-            table_options = getattr(reflected.table, "kwargs", {}) if hasattr(reflected, "table") else {}
-            found = {"charset": getattr(r_type, "charset", None) or table_options.get("mysql_default charset"),
+            found = {"charset": getattr(r_type, "charset", None) or table.options.get("mysql_default charset"),
                      "collation": getattr(r_type, "collation", None)}
             for attr, have in found.items():
                 wanted = getattr(model_type, attr, None)
@@ -84,15 +88,15 @@ class MySQLRules(DialectRules):
                     return True
         return None
 
-    def normalize_default(self, text: str | None, column: Column[Any], dialect: Dialect) -> str | None:
-        text = super().normalize_default(text, column, dialect)
+    def normalize_default(self, text: str | None, type_: TypeEngine[Any], dialect: Dialect) -> str | None:
+        text = super().normalize_default(text, type_, dialect)
         if text is None or text.upper() == "NULL":
             return None
         if not text.startswith("'"):  # an expression, not a string literal
             text = _NOW_FSP.sub(lambda m: f"CURRENT_TIMESTAMP({m.group(1)})", text)
             text = _NOW.sub("CURRENT_TIMESTAMP", text)
             text = re.sub(r"\bon update\b", "ON UPDATE", text, flags=re.IGNORECASE)
-        kind = _kind(column, dialect)
+        kind = _kind(type_, dialect)
         if kind in ("boolean", "number"):
             lowered = text.lower()
             if lowered in ("true", "'true'"):
@@ -105,8 +109,8 @@ class MySQLRules(DialectRules):
                 return number
         return text
 
-    def index_is_implicit(self, index: Index, table: Table, dialect: Dialect) -> bool:
-        if index.unique:
+    def index_is_implicit(self, index: ReflectedIndex, table: ReflectedTable, dialect: Dialect) -> bool:
+        if index["unique"]:
             return False
-        cols = tuple(c.name for c in index.columns)
-        return any(tuple(c.name for c in fk.columns) == cols for fk in table.foreign_key_constraints)
+        cols = tuple(index["column_names"])
+        return any(tuple(fk["constrained_columns"]) == cols for fk in table.foreign_keys)

@@ -29,6 +29,10 @@ from mig_autogen.rules import DialectRules
 if TYPE_CHECKING:
     from sqlalchemy import Column
     from sqlalchemy.engine import Connection, Dialect
+    from sqlalchemy.engine.interfaces import ReflectedColumn
+    from sqlalchemy.types import TypeEngine
+
+    from mig_autogen.compare.reflected import ReflectedTable
 
 #: A trailing cast: ``::character varying``, ``::timestamp(3) with time zone``, ``::text[]``, ``::"Mood"``.
 _CAST = re.compile(r'::(?:"[^"]+"|[a-z_][\w .]*?)(?:\(\d+(?:,\s*\d+)?\))?(?: with(?:out)? time zone)?(?:\[\])*\s*$',
@@ -60,10 +64,10 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _is_numeric(column: Column[Any], dialect: Dialect) -> bool:
+def _is_numeric(type_: TypeEngine[Any], dialect: Dialect) -> bool:
     from sqlalchemy import types
 
-    return isinstance(column.type.dialect_impl(dialect), (types.Integer, types.Numeric))
+    return isinstance(type_.dialect_impl(dialect), (types.Integer, types.Numeric))
 
 
 def _number(text: str) -> str | None:
@@ -79,21 +83,23 @@ class PostgresqlRules(DialectRules):
 
     name = "postgresql"
 
-    def type_differs(self, reflected: Column[Any], model: Column[Any], dialect: Dialect) -> bool | None:
+    def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
+                     table: ReflectedTable) -> bool | None:
         from sqlalchemy import types
         from sqlalchemy.dialects.postgresql import INTERVAL
 
         model_type = model.type.dialect_impl(dialect)
-        if isinstance(model_type, (INTERVAL, types.Interval)) and isinstance(reflected.type, INTERVAL):
+        r_type = reflected["type"]
+        if isinstance(model_type, (INTERVAL, types.Interval)) and isinstance(r_type, INTERVAL):
             m_fields = (getattr(model_type, "fields", None) or "").upper() or None
-            r_fields = (getattr(reflected.type, "fields", None) or "").upper() or None
+            r_fields = (getattr(r_type, "fields", None) or "").upper() or None
             m_prec = getattr(model_type, "precision", None) or getattr(model_type, "second_precision", None)
-            r_prec = getattr(reflected.type, "precision", None)
+            r_prec = getattr(r_type, "precision", None)
             return m_fields != r_fields or (m_prec is not None and m_prec != r_prec)
         return None
 
-    def normalize_default(self, text: str | None, column: Column[Any], dialect: Dialect) -> str | None:
-        text = super().normalize_default(text, column, dialect)
+    def normalize_default(self, text: str | None, type_: TypeEngine[Any], dialect: Dialect) -> str | None:
+        text = super().normalize_default(text, type_, dialect)
         if text is None:
             return None
         text = strip_casts(text)
@@ -102,14 +108,14 @@ class PostgresqlRules(DialectRules):
             return "CURRENT_TIMESTAMP"
         if lowered in _KEYWORDS:
             return lowered.upper()
-        if _is_numeric(column, dialect):
+        if _is_numeric(type_, dialect):
             quoted = _QUOTED.match(text)
             number = _number(quoted.group(1) if quoted else text)
             if number is not None:
                 return number
         return text
 
-    def reflected_default_is_implicit(self, text: str | None, column: Column[Any], dialect: Dialect) -> bool:
+    def reflected_default_is_implicit(self, text: str | None, column: ReflectedColumn, dialect: Dialect) -> bool:
         return bool(text) and str(text).lower().startswith("nextval(")
 
     def reflect_extra(self, connection: Connection, schemas: list[str | None]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from mig.ops import Operation
     from mig_autogen.compare.context import CompareContext
+    from mig_autogen.compare.reflected import ReflectedTable
     from mig_autogen.render.context import RenderContext
 
 EnumKey = tuple[str | None, str]
@@ -92,7 +93,7 @@ def _all_model_tables(ctx: CompareContext, model_tables: dict[str, Table]) -> li
 
 
 def compare_enums(ctx: CompareContext, schema: str | None, model_tables: dict[str, Table],
-                  db_tables: dict[str, Table]) -> Iterator[Operation]:
+                  db_tables: dict[str, ReflectedTable]) -> Iterator[Operation]:
     """Enum types of ``schema``: created, values added, dropped when no model column uses them."""
     from sqlalchemy.dialects.postgresql import ENUM
 

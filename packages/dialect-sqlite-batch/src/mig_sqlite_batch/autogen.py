@@ -25,6 +25,10 @@ from mig_autogen.rules import DialectRules
 if TYPE_CHECKING:
     from sqlalchemy import Column
     from sqlalchemy.engine import Connection, Dialect
+    from sqlalchemy.engine.interfaces import ReflectedColumn
+    from sqlalchemy.types import TypeEngine
+
+    from mig_autogen.compare.reflected import ReflectedTable
 
 _KEYWORDS = {"current_timestamp", "current_date", "current_time", "null", "true", "false"}
 
@@ -54,19 +58,23 @@ class SqliteRules(DialectRules):
     """What SQLite's reflection reports differently from what the models declare."""
 
     name = "sqlite"
+    #: SQLAlchemy skips expression indexes with a warning; :meth:`reflect_extra` reads their names
+    accounted_reflection_warnings = ("Skipped unsupported reflection of expression-based index",)
 
-    def type_differs(self, reflected: Column[Any], model: Column[Any], dialect: Dialect) -> bool | None:
+    def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
+                     table: ReflectedTable) -> bool | None:
         from sqlalchemy.types import NullType
 
-        model_ddl, reflected_ddl = _ddl(model.type, dialect), _ddl(reflected.type, dialect)
+        r_type = reflected["type"]
+        model_ddl, reflected_ddl = _ddl(model.type, dialect), _ddl(r_type, dialect)
         if model_ddl is not None and model_ddl == reflected_ddl:
             return False
-        if isinstance(reflected.type, NullType) and model_ddl is not None:
+        if isinstance(r_type, NullType) and model_ddl is not None:
             return False  # a declared type SQLAlchemy does not know: nothing to compare it by
         return None
 
-    def normalize_default(self, text: str | None, column: Column[Any], dialect: Dialect) -> str | None:
-        text = super().normalize_default(text, column, dialect)
+    def normalize_default(self, text: str | None, type_: TypeEngine[Any], dialect: Dialect) -> str | None:
+        text = super().normalize_default(text, type_, dialect)
         if text is not None and text.lower() in _KEYWORDS:
             return text.upper()
         return text

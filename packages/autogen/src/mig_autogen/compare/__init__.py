@@ -7,10 +7,20 @@ argument is the run's :class:`~mig_autogen.compare.context.CompareContext`
 and which returns (or yields) :mod:`mig.ops` operations; its other arguments
 depend on its ``level``:
 
+The models' side is SQLAlchemy's ``Table`` and ``Column`` objects; the
+database's side is what the inspector's bulk calls reported, unchanged: a
+:class:`~mig_autogen.compare.reflected.ReflectedTable` per table, whose
+``columns``, ``indexes``, ``foreign_keys`` ... are SQLAlchemy's documented
+``Reflected*`` dictionaries (``db_column["type"]``, ``db_column["nullable"]``,
+``db_column["default"]`` ...). When a comparator needs a SQLAlchemy object
+of the database's side (an operation's ``existing_column``),
+``ctx.schema_item(type_, db_table, item)`` has SQLAlchemy reflect the table
+and returns it.
+
 ``"schema"`` -- once per schema compared::
 
     compare(ctx, schema: str | None, model_tables: dict[str, Table],
-            db_tables: dict[str, Table]) -> Iterable[Operation]
+            db_tables: dict[str, ReflectedTable]) -> Iterable[Operation]
 
   ``schema`` is ``None`` for the default schema. Both dicts are keyed by
   table name, after ``include_name`` and ``include_object`` filtered them;
@@ -21,15 +31,15 @@ depend on its ``level``:
 
 ``"table"`` -- once per table present on both sides::
 
-    compare(ctx, model_table: Table, db_table: Table) -> Iterable[Operation]
+    compare(ctx, model_table: Table, db_table: ReflectedTable) -> Iterable[Operation]
 
   Use ``ctx.db_column_name(model_table, column)`` to find a model column in
-  ``db_table`` (it follows column renames).
+  ``db_table.columns`` (it follows column renames).
 
 ``"column"`` -- once per column present on both sides::
 
     compare(ctx, model_table: Table, model_column: Column,
-            db_table: Table, db_column: Column) -> Iterable[Operation]
+            db_table: ReflectedTable, db_column: ReflectedColumn) -> Iterable[Operation]
 
   Column comparators usually yield an :class:`mig.ops.AlterColumnOp` with
   only the aspect they compare set (``type_``, ``nullable``,
@@ -42,7 +52,9 @@ A comparator with ``dialect="postgresql"`` runs only on that database.
 ``ctx.extra`` holds what the dialect's ``DialectRules.reflect_extra`` read
 once for the run (enum types ...); ``ctx.rules`` is the run's
 :class:`~mig_autogen.rules.DialectRules`; ``ctx.include(obj, name, type_,
-reflected, compare_to)`` applies env.py's ``include_object`` and the hook.
+reflected, compare_to, db_table)`` applies env.py's ``include_object`` and the
+hook (pass the reflected side as it is, with its ``ReflectedTable``: the
+callables receive SQLAlchemy objects).
 Operations are ordered by the engine, not by the comparator: tables renamed
 first, then foreign keys dropped, tables dropped (reverse foreign-key
 order), each existing table's changes, tables created (foreign-key order), foreign keys

@@ -6,9 +6,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mig.ops import AlterColumnOp, Operation
+from mig_autogen.compare.reflected import default_clause
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
+    from sqlalchemy.engine.interfaces import ReflectedColumn
 
 #: The fields that say what an ``alter_column`` changes, with their "no change" value.
 CHANGE_FIELDS: dict[str, Any] = {
@@ -16,16 +18,14 @@ CHANGE_FIELDS: dict[str, Any] = {
 }
 
 
-def alter_column(model_table: Table, model_column: Column[Any], db_column: Column[Any],
+def alter_column(model_table: Table, model_column: Column[Any], db_column: ReflectedColumn,
                  **changes: Any) -> AlterColumnOp:
     """An ``alter_column`` of ``model_column`` changing only ``changes``, its ``existing_*`` fields
-    taken from the reflected ``db_column`` (so it can be reversed)."""
-    default = db_column.server_default
-    existing_default = None if default is None else default
+    taken from the reflected ``db_column`` (the inspector's dictionary), so it can be reversed."""
     return AlterColumnOp(
         model_table.name, model_column.name, schema=model_table.schema,
-        existing_type=db_column.type, existing_nullable=db_column.nullable,
-        existing_server_default=existing_default, existing_comment=db_column.comment,
+        existing_type=db_column["type"], existing_nullable=db_column["nullable"],
+        existing_server_default=default_clause(db_column), existing_comment=db_column.get("comment"),
         **changes)
 
 

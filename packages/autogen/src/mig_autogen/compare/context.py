@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mig_autogen.compare import hooks
+from mig_autogen.compare.objects import SchemaObjects
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
     from sqlalchemy.engine import Connection, Dialect, Inspector
 
+    from mig_autogen.compare.reflected import ReflectedTable
     from mig_autogen.rules import DialectRules
 
 #: ``context.configure`` keywords the comparison reads, with mig's defaults.
@@ -48,6 +50,8 @@ class CompareContext:
     :param column_renames: ``{(schema, table): {new_name: old_name}}`` for the
         columns the engine paired by ``info={"renamed_from": ...}``.
     :param table_renames: ``{(schema, new_name): old_name}`` likewise for tables.
+    :param objects: the SQLAlchemy objects of reflected tables, built only when
+        asked for (:meth:`schema_item`).
     """
 
     connection: Connection
@@ -57,9 +61,11 @@ class CompareContext:
     extra: dict[str, Any] = field(default_factory=dict)
     column_renames: dict[tuple[str | None, str], dict[str, str]] = field(default_factory=dict)
     table_renames: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    objects: SchemaObjects = None  # type: ignore[assignment]
     _inspector: Inspector | None = None
     _include_hook: bool | None = None
     _schema_names: list[str] | None = None
+    _table_names: dict[str | None, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         merged = dict(DEFAULT_OPTIONS)
@@ -67,6 +73,11 @@ class CompareContext:
         self.options = merged
         if self.rules is None:
             self.rules = hooks.dialect_rules(self.dialect_name)
+        if self.objects is None:
+            self.objects = SchemaObjects(self.connection)
+        if self.has_include_callbacks or any(
+                callable(self.options.get(k)) for k in ("compare_type", "compare_server_default")):
+            self.objects.bulk = True  # the callables see reflected objects of every table
 
     # -- the database ------------------------------------------------------
 
@@ -93,6 +104,13 @@ class CompareContext:
             self._schema_names = list(self.inspector.get_schema_names())
         return self._schema_names
 
+    def table_names(self, schema: str | None) -> list[str]:
+        """The database's table names in ``schema`` (read once per run)."""
+        names = self._table_names.get(schema)
+        if names is None:
+            names = self._table_names[schema] = list(self.inspector.get_table_names(schema=schema))
+        return names
+
     @property
     def default_schema(self) -> str | None:
         return self.inspector.default_schema_name
@@ -104,21 +122,52 @@ class CompareContext:
         fn: Callable[..., Any] | None = self.options.get("include_name")
         return True if fn is None else bool(fn(name, type_, dict(parent_names)))
 
-    def include(self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    @property
+    def has_include_callbacks(self) -> bool:
+        """Whether env.py or a plugin decides which objects to compare (``include_object``)."""
+        if self._include_hook is None:
+            self._include_hook = hooks.has_include_object_hook()
+        return self._include_hook or self.options.get("include_object") is not None
+
+    def include(self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any,
+                table: ReflectedTable | None = None) -> bool:
         """Whether to compare ``obj``: env.py's ``include_object`` (false wins), then the hook.
 
         ``type_`` is one of ``"table"``, ``"column"``, ``"index"``,
         ``"unique_constraint"``, ``"foreign_key_constraint"``,
-        ``"check_constraint"``, ``"primary_key"``, ``"enum"``.
+        ``"check_constraint"``, ``"primary_key"``, ``"enum"``. The database's
+        side (``obj`` when ``reflected``, else ``compare_to``) may be given
+        as a :class:`~mig_autogen.compare.reflected.ReflectedTable` or one of
+        its dictionaries, with ``table`` the table it belongs to: the
+        callables receive SQLAlchemy objects (:meth:`schema_item`).
         """
+        if not self.has_include_callbacks:
+            return True
+        if reflected:
+            obj = self.schema_item(type_, table, obj)
+        elif compare_to is not None:
+            compare_to = self.schema_item(type_, table, compare_to)
         fn: Callable[..., Any] | None = self.options.get("include_object")
         if fn is not None and not fn(obj, name, type_, reflected, compare_to):
             return False
-        if self._include_hook is None:
-            self._include_hook = hooks.has_include_object_hook()
         if self._include_hook:
             return hooks.include_object(obj, name, type_, reflected, compare_to) is not False
         return True
+
+    def schema_item(self, type_: str, table: ReflectedTable | None, item: Any) -> Any:
+        """The SQLAlchemy object for a reflected ``item`` of ``table`` (reflected by SQLAlchemy on first use).
+
+        ``item`` may be a :class:`~mig_autogen.compare.reflected.ReflectedTable`
+        (``type_`` ``"table"``) or one of its dictionaries; anything else is
+        returned unchanged.
+        """
+        from mig_autogen.compare.reflected import ReflectedTable
+
+        if isinstance(item, ReflectedTable):
+            return self.objects.table(item)
+        if table is None:
+            return item
+        return self.objects.item(type_, table, item)
 
     # -- helpers for comparators ---------------------------------------------
 

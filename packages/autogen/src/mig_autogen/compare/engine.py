@@ -12,11 +12,13 @@ from mig_autogen.compare.alter import merge_alters
 from mig_autogen.compare.names import schema_key
 from mig_autogen.compare.order import order_operations
 from mig_autogen.compare.reflect import reflect_tables, schemas_to_compare, table_names
+from mig_autogen.compare.reflected import default_clause
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData, Table
 
     from mig_autogen.compare.context import CompareContext
+    from mig_autogen.compare.reflected import ReflectedTable
     from mig_autogen.specs import Comparator
 
 RENAMED_FROM = "renamed_from"
@@ -53,8 +55,8 @@ def _model_tables(ctx: CompareContext, metadatas: Sequence[MetaData],
     return out
 
 
-def _pair_renamed_tables(ctx: CompareContext, model: dict[str, Table], db: dict[str, Table],
-                         ops: list[Operation]) -> dict[str, Table]:
+def _pair_renamed_tables(ctx: CompareContext, model: dict[str, Table], db: dict[str, ReflectedTable],
+                         ops: list[Operation]) -> dict[str, ReflectedTable]:
     """``db`` keyed by the models' names: a table whose model says ``renamed_from`` is the old one."""
     view = dict(db)
     for name, table in model.items():
@@ -67,18 +69,19 @@ def _pair_renamed_tables(ctx: CompareContext, model: dict[str, Table], db: dict[
     return view
 
 
-def _pair_renamed_columns(ctx: CompareContext, model_table: Table, db_table: Table,
+def _pair_renamed_columns(ctx: CompareContext, model_table: Table, db_table: ReflectedTable,
                           ops: list[Operation]) -> None:
+    columns = db_table.columns
     for column in model_table.columns:
         old = column.info.get(RENAMED_FROM)
-        if not old or column.name in db_table.c or old not in db_table.c or old in model_table.c:
+        if not old or column.name in columns or old not in columns or old in model_table.c:
             continue
         ctx.column_renames.setdefault((model_table.schema, model_table.name), {})[column.name] = old
-        db_column = db_table.c[old]
+        db_column = columns[old]
         ops.append(AlterColumnOp(
             model_table.name, old, schema=model_table.schema, new_column_name=column.name,
-            existing_type=db_column.type, existing_nullable=db_column.nullable,
-            existing_server_default=db_column.server_default, existing_comment=db_column.comment))
+            existing_type=db_column["type"], existing_nullable=db_column["nullable"],
+            existing_server_default=default_clause(db_column), existing_comment=db_column.get("comment")))
 
 
 def _run(fn: Callable[..., Any], *args: Any) -> Iterable[Operation]:
@@ -97,6 +100,8 @@ def compare(ctx: CompareContext, metadatas: Sequence[MetaData]) -> list[Operatio
                     present.add(key)
                     schemas.append(key)
     db_by_schema = {schema: reflect_tables(ctx, schema, table_names(ctx, schema)) for schema in schemas}
+    for schema, tables in db_by_schema.items():
+        ctx.objects.compared[schema] = list(tables)
     ctx.extra.update(ctx.rules.reflect_extra(ctx.connection, schemas) or {})
     models = _model_tables(ctx, metadatas, schemas)
     comparators = comparators_by_level(ctx.dialect_name)
@@ -120,9 +125,10 @@ def compare(ctx: CompareContext, metadatas: Sequence[MetaData]) -> list[Operatio
                 ops.extend(_run(fn, ctx, model_table, db_table))
             if not comparators["column"]:
                 continue
+            db_columns = db_table.columns
             for column in model_table.columns:
-                db_column = db_table.c.get(ctx.db_column_name(model_table, column))
-                if db_column is None or not ctx.include(column, column.name, "column", False, db_column):
+                db_column = db_columns.get(ctx.db_column_name(model_table, column))
+                if db_column is None or not ctx.include(column, column.name, "column", False, db_column, db_table):
                     continue
                 for fn in comparators["column"]:
                     ops.extend(_run(fn, ctx, model_table, column, db_table, db_column))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Column, UniqueConstraint, text
 
 from mig.ops import CreateIndexOp, DropIndexOp, Operation
 from mig_autogen.compare.names import db_names_map, loose_sql, name_of, parent_names, sql_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Index, Table
+    from sqlalchemy.engine.interfaces import ReflectedIndex
 
     from mig_autogen.compare.context import CompareContext
+    from mig_autogen.compare.reflected import ReflectedTable
 
 #: Dialect options compared when the model sets them (``<dialect>_<option>``).
 COMPARED_OPTIONS = ("where", "using")
@@ -21,8 +25,6 @@ _DEFAULT_VALUES = {"using": {"btree"}}
 
 def index_elements(ctx: CompareContext, index: Index) -> tuple[Any, ...]:
     """An index's columns (names) and expressions (``text()``) for an operation."""
-    from sqlalchemy import Column, text
-
     out: list[Any] = []
     for expr in index.expressions:
         if isinstance(expr, Column):
@@ -34,25 +36,43 @@ def index_elements(ctx: CompareContext, index: Index) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _signature(ctx: CompareContext, index: Index, to_db: dict[str, str] | None) -> tuple[str, ...]:
-    from sqlalchemy import Column
+def _db_elements(ctx: CompareContext, index: ReflectedIndex) -> list[Any]:
+    """A reflected index's elements: column names, and SQL text for expressions and sorted columns."""
+    expressions = index.get("expressions") or ()
+    sorting = index.get("column_sorting") or {}
+    out: list[Any] = []
+    for i, name in enumerate(index["column_names"]):
+        if name is None:
+            out.append(text(expressions[i]) if i < len(expressions) else text(""))
+        elif name in sorting:
+            quoted = ctx.dialect.identifier_preparer.quote(name)
+            out.append(text(" ".join([quoted, *(word.replace("_", " ").upper() for word in sorting[name])])))
+        else:
+            out.append(name)
+    return out
 
+
+def _signature(ctx: CompareContext, index: Index, to_db: dict[str, str]) -> tuple[str, ...]:
     sig: list[str] = []
     for expr in index.expressions:
         if isinstance(expr, Column):
-            sig.append(to_db.get(expr.name, expr.name) if to_db else expr.name)
+            sig.append(to_db.get(expr.name, expr.name))
         elif isinstance(expr, str):
-            sig.append(to_db.get(expr, expr) if to_db else expr)
+            sig.append(to_db.get(expr, expr))
         else:
             sig.append("expr:" + loose_sql(sql_text(ctx, expr)))
     return tuple(sig)
 
 
-def _options(ctx: CompareContext, index: Index, reflected: Index | None) -> dict[str, str]:
+def _db_signature(ctx: CompareContext, index: ReflectedIndex) -> tuple[str, ...]:
+    return tuple(e if isinstance(e, str) else "expr:" + loose_sql(e.text) for e in _db_elements(ctx, index))
+
+
+def _options(ctx: CompareContext, dialect_options: Mapping[str, Any]) -> dict[str, str]:
     prefix = ctx.dialect_name + "_"
     out: dict[str, str] = {}
     for option in COMPARED_OPTIONS:
-        value = index.dialect_kwargs.get(prefix + option)
+        value = dialect_options.get(prefix + option)
         if value is None or isinstance(value, (bool, int, list, dict, tuple)):
             continue
         text = loose_sql(value if isinstance(value, str) else sql_text(ctx, value))
@@ -68,32 +88,30 @@ def index_op(ctx: CompareContext, table: Table, index: Index) -> CreateIndexOp:
                          unique=bool(index.unique), kw=kw)
 
 
-def drop_index_op(ctx: CompareContext, table: Table, index: Index, schema: str | None) -> DropIndexOp:
-    create = index_op(ctx, table, index)
-    return DropIndexOp(name_of(index) or "", table.name, schema=schema, existing_columns=create.columns,
-                       existing_unique=create.unique, existing_kw=create.kw)
+def drop_index_op(ctx: CompareContext, table_name: str, index: ReflectedIndex, schema: str | None) -> DropIndexOp:
+    """``drop_index`` of a reflected index (the inspector's dictionary), reversible."""
+    kw = {k: v for k, v in (index.get("dialect_options") or {}).items() if v is not None and v != [] and v != {}}
+    return DropIndexOp(index.get("name") or "", table_name, schema=schema, existing_columns=tuple(_db_elements(ctx, index)),
+                       existing_unique=bool(index["unique"]), existing_kw=kw)
 
 
-def fk_backing(index: Index, table: Table) -> bool:
+def fk_backing(index: ReflectedIndex, table: ReflectedTable) -> bool:
     """An index the database made for a foreign key (MySQL): on the key's columns, named like the key
     or like its first column."""
-    if index.unique:
+    if index["unique"]:
         return False
-    cols = tuple(c.name for c in index.columns)
-    name = name_of(index)
-    return any(tuple(c.name for c in fk.columns) == cols and name in (name_of(fk), cols[0])
-               for fk in table.foreign_key_constraints)
+    cols = tuple(index["column_names"])
+    name = index.get("name")
+    return any(tuple(fk["constrained_columns"]) == cols and name in (fk.get("name"), cols[0])
+               for fk in table.foreign_keys)
 
 
-def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def compare_indexes(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """Indexes, matched by name: added, removed, or changed (dropped and created again)."""
-    from sqlalchemy import UniqueConstraint
-
     to_db = db_names_map(ctx, model_table)
     schema = model_table.schema
-    db_by_name = {name_of(i): i for i in db_table.indexes if name_of(i) is not None}
-    db_uniques = {name_of(c): c for c in db_table.constraints
-                  if isinstance(c, UniqueConstraint) and name_of(c) is not None}
+    db_by_name = {i["name"]: i for i in db_table.indexes if i.get("name") is not None}
+    db_uniques = {c["name"]: c for c in db_table.unique_constraints if c.get("name") is not None}
     model_uniques = [c for c in model_table.constraints if isinstance(c, UniqueConstraint)]
     model_unique_names = {name_of(c) for c in model_uniques}
     # a database that keeps unique constraints as unique indexes (MySQL) reports them here
@@ -109,27 +127,28 @@ def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Table) ->
         db_index = db_by_name.get(name)
         if db_index is None:
             uc = db_uniques.get(name)
-            if index.unique and uc is not None and tuple(c.name for c in uc.columns) == _signature(ctx, index, to_db):
+            if index.unique and uc is not None and tuple(uc["column_names"]) == _signature(ctx, index, to_db):
                 continue  # kept as a unique constraint by this database
             if ctx.include(index, name, "index", False, None):
                 yield index_op(ctx, model_table, index)
             continue
-        same = (_signature(ctx, index, to_db) == _signature(ctx, db_index, None)
-                and bool(index.unique) == bool(db_index.unique)
-                and _options(ctx, index, db_index) == _options(ctx, db_index, index))
-        if same or not ctx.include(index, name, "index", False, db_index):
+        same = (_signature(ctx, index, to_db) == _db_signature(ctx, db_index)
+                and bool(index.unique) == bool(db_index["unique"])
+                and _options(ctx, index.dialect_kwargs) == _options(ctx, db_index.get("dialect_options") or {}))
+        if same or not ctx.include(index, name, "index", False, db_index, db_table):
             continue
-        yield drop_index_op(ctx, model_table, db_index, schema)
+        yield drop_index_op(ctx, model_table.name, db_index, schema)
         yield index_op(ctx, model_table, index)
     parents = parent_names(db_table.schema, db_table.name)
     rules, dialect = ctx.rules, ctx.dialect
     for name, db_index in db_by_name.items():
         if name in seen or name in model_unique_names:
             continue
-        if db_index.unique and tuple(c.name for c in db_index.columns) in model_unique_cols:
+        if db_index["unique"] and tuple(db_index["column_names"]) in model_unique_cols:
             continue
         if fk_backing(db_index, db_table) or rules.index_is_implicit(db_index, db_table, dialect):
             continue
-        if not ctx.include_name(name, "index", parents) or not ctx.include(db_index, name, "index", True, None):
+        if not ctx.include_name(name, "index", parents) or not ctx.include(db_index, name, "index", True, None,
+                                                                            db_table):
             continue
-        yield drop_index_op(ctx, model_table, db_index, schema)
+        yield drop_index_op(ctx, model_table.name, db_index, schema)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import CheckConstraint, UniqueConstraint
+
 from mig.ops import (
     CreateCheckConstraintOp,
     CreateForeignKeyOp,
@@ -19,27 +21,29 @@ from mig_autogen.compare.names import db_names_map, name_of, parent_names, schem
 
 if TYPE_CHECKING:
     from sqlalchemy import ForeignKeyConstraint, Table
+    from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 
     from mig_autogen.compare.context import CompareContext
+    from mig_autogen.compare.reflected import ReflectedTable
 
 
 # -- primary keys ---------------------------------------------------------------
 
 
-def compare_primary_key(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def compare_primary_key(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """The primary key's columns (its name is not compared: databases name it their own way)."""
     to_db = db_names_map(ctx, model_table)
     model_cols = tuple(to_db[c.name] for c in model_table.primary_key.columns)
-    db_cols = tuple(c.name for c in db_table.primary_key.columns)
+    db_cols = db_table.primary_key_columns
     if model_cols == db_cols:
         return
     pk = model_table.primary_key
-    if not ctx.include(pk, name_of(pk), "primary_key", False, db_table.primary_key):
+    if not ctx.include(pk, name_of(pk), "primary_key", False, db_table.primary_key, db_table):
         return
     if db_cols:
-        existing = CreatePrimaryKeyOp(name_of(db_table.primary_key), db_table.name, db_cols,
-                                      schema=model_table.schema)
-        yield DropConstraintOp(name_of(db_table.primary_key) or "", model_table.name, type_="primary",
+        db_name = db_table.primary_key.get("name")
+        existing = CreatePrimaryKeyOp(db_name, db_table.name, db_cols, schema=model_table.schema)
+        yield DropConstraintOp(db_name or "", model_table.name, type_="primary",
                                schema=model_table.schema, existing=existing)
     if model_cols:
         yield CreatePrimaryKeyOp(name_of(pk), model_table.name,
@@ -51,8 +55,6 @@ def compare_primary_key(ctx: CompareContext, model_table: Table, db_table: Table
 
 
 def _uniques(table: Table) -> list[Any]:
-    from sqlalchemy import UniqueConstraint
-
     return [c for c in table.constraints if isinstance(c, UniqueConstraint)]
 
 
@@ -62,7 +64,15 @@ def unique_op(table: Table, constraint: Any, schema: str | None) -> CreateUnique
                                     tuple(c.name for c in constraint.columns), schema=schema, kw=kw)
 
 
-def compare_unique_constraints(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def db_unique_op(table_name: str, constraint: Any, schema: str | None) -> CreateUniqueConstraintOp:
+    """:func:`unique_op` of a reflected unique constraint (the inspector's dictionary)."""
+    kw = {k: v for k, v in (constraint.get("dialect_options") or {}).items() if v is not None}
+    return CreateUniqueConstraintOp(constraint.get("name"), table_name, tuple(constraint["column_names"]),
+                                    schema=schema, kw=kw)
+
+
+def compare_unique_constraints(ctx: CompareContext, model_table: Table,
+                               db_table: ReflectedTable) -> Iterator[Operation]:
     """Unique constraints, matched by name when the model names them, else by columns.
 
     A database that keeps a unique constraint as a unique index (MySQL,
@@ -72,23 +82,23 @@ def compare_unique_constraints(ctx: CompareContext, model_table: Table, db_table
     """
     to_db = db_names_map(ctx, model_table)
     schema = model_table.schema
-    db_uniques = _uniques(db_table)
-    db_unique_indexes = [i for i in db_table.indexes if i.unique]
+    db_uniques = db_table.unique_constraints
+    db_unique_indexes = [i for i in db_table.indexes if i["unique"]]
     matched: set[int] = set()
     parents = parent_names(db_table.schema, db_table.name)
     for uc in _uniques(model_table):
         name = name_of(uc)
         cols = tuple(to_db.get(c.name, c.name) for c in uc.columns)
-        found = None
+        found: Any = None
         for db_uc in db_uniques:
             if id(db_uc) in matched:
                 continue
-            if tuple(c.name for c in db_uc.columns) == cols and (name is None or name_of(db_uc) in (name, None)):
+            if tuple(db_uc["column_names"]) == cols and (name is None or db_uc.get("name") in (name, None)):
                 found = db_uc
                 break
         if found is None:
             for db_ix in db_unique_indexes:
-                if tuple(c.name for c in db_ix.columns) == cols and (name is None or name_of(db_ix) == name):
+                if tuple(db_ix["column_names"]) == cols and (name is None or db_ix.get("name") == name):
                     found = db_ix
                     break
         if found is not None:
@@ -98,14 +108,14 @@ def compare_unique_constraints(ctx: CompareContext, model_table: Table, db_table
             yield unique_op(model_table, uc, schema)
     model_unique_index_names = {name_of(i) for i in model_table.indexes if i.unique}
     for db_uc in db_uniques:
-        name = name_of(db_uc)
+        name = db_uc.get("name")
         if id(db_uc) in matched or name is None or name in model_unique_index_names:
             continue
         if not ctx.include_name(name, "unique_constraint", parents):
             continue
-        if ctx.include(db_uc, name, "unique_constraint", True, None):
+        if ctx.include(db_uc, name, "unique_constraint", True, None, db_table):
             yield DropConstraintOp(name, model_table.name, type_="unique", schema=schema,
-                                   existing=unique_op(model_table, db_uc, schema))
+                                   existing=db_unique_op(model_table.name, db_uc, schema))
 
 
 # -- foreign keys ---------------------------------------------------------------------
@@ -127,35 +137,62 @@ def _action(value: str | None) -> str | None:
 
 
 def fk_op(ctx: CompareContext, table: Table, fk: ForeignKeyConstraint, schema: str | None,
-          local_cols: tuple[str, ...] | None = None,
-          renamed: dict[str, str] | None = None) -> CreateForeignKeyOp:
+          local_cols: tuple[str, ...] | None = None) -> CreateForeignKeyOp:
+    """``create_foreign_key`` of a model's (or SQLAlchemy-reflected) foreign key."""
     ref_schema, ref_table, ref_cols = _target(fk)
-    if renamed:
-        ref_table = renamed.get(ref_table, ref_table)
-    if ref_schema is None and schema is not None and table.schema == schema:
-        ref_schema = None
     return CreateForeignKeyOp(
         name_of(fk), table.name, ref_table, local_cols or tuple(c.name for c in fk.columns), ref_cols,
         onupdate=fk.onupdate, ondelete=fk.ondelete, deferrable=fk.deferrable, initially=fk.initially,
         match=fk.match, source_schema=schema, referent_schema=ref_schema)
 
 
-def _fk_key(ctx: CompareContext, fk: ForeignKeyConstraint, cols: tuple[str, ...], own_schema: str | None,
-            renamed: dict[str, str] | None) -> tuple[Any, ...]:
-    ref_schema, ref_table, ref_cols = _target(fk)
-    ref_schema = schema_key(ctx, ref_schema if ref_schema is not None else own_schema)
+def db_fk_op(table_name: str, fk: ReflectedForeignKeyConstraint, schema: str | None,
+             renamed: dict[str, str] | None = None) -> CreateForeignKeyOp:
+    """``create_foreign_key`` of a reflected foreign key (the inspector's dictionary); ``renamed`` maps
+    referred tables' old names to the new ones."""
+    options = fk.get("options") or {}
+    ref_table = fk["referred_table"]
     if renamed:
         ref_table = renamed.get(ref_table, ref_table)
+    return CreateForeignKeyOp(
+        fk.get("name"), table_name, ref_table, tuple(fk["constrained_columns"]), tuple(fk["referred_columns"]),
+        onupdate=options.get("onupdate"), ondelete=options.get("ondelete"),
+        deferrable=options.get("deferrable"), initially=options.get("initially"), match=options.get("match"),
+        source_schema=schema, referent_schema=fk.get("referred_schema"))
+
+
+def _fk_key(ctx: CompareContext, fk: ForeignKeyConstraint, cols: tuple[str, ...],
+            own_schema: str | None) -> tuple[Any, ...]:
+    ref_schema, ref_table, ref_cols = _target(fk)
+    ref_schema = schema_key(ctx, ref_schema if ref_schema is not None else own_schema)
     return (cols, ref_schema, ref_table, ref_cols)
 
 
-def _fk_options(fk: ForeignKeyConstraint) -> tuple[Any, ...]:
-    initially = (fk.initially or "").upper() or None
-    return (_action(fk.ondelete), _action(fk.onupdate), bool(fk.deferrable),
+def _db_fk_key(ctx: CompareContext, fk: ReflectedForeignKeyConstraint, own_schema: str | None,
+               renamed: dict[str, str]) -> tuple[Any, ...]:
+    ref_schema = fk.get("referred_schema")
+    ref_table = fk["referred_table"]
+    return (tuple(fk["constrained_columns"]), schema_key(ctx, ref_schema if ref_schema is not None else own_schema),
+            renamed.get(ref_table, ref_table), tuple(fk["referred_columns"]))
+
+
+def _options_key(ondelete: str | None, onupdate: str | None, deferrable: Any, initially: str | None) -> tuple[Any, ...]:
+    initially = (initially or "").upper() or None
+    return (_action(ondelete), _action(onupdate), bool(deferrable),
             None if initially == "IMMEDIATE" else initially)
 
 
-def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def _fk_options(fk: ForeignKeyConstraint) -> tuple[Any, ...]:
+    return _options_key(fk.ondelete, fk.onupdate, fk.deferrable, fk.initially)
+
+
+def _db_fk_options(fk: ReflectedForeignKeyConstraint) -> tuple[Any, ...]:
+    options = fk.get("options") or {}
+    return _options_key(options.get("ondelete"), options.get("onupdate"), options.get("deferrable"),
+                        options.get("initially"))
+
+
+def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """Foreign keys: columns, referred table and columns, ``ondelete``, ``onupdate``, ``deferrable``, ``initially``.
 
     Matched by name where both sides have one, else by what they reference; a
@@ -166,22 +203,21 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Tabl
     own = schema_key(ctx, model_table.schema)
     # the database still references tables by their old names; the models by the new ones
     old_to_new = {old: new for (s, new), old in ctx.table_renames.items() if schema_key(ctx, s) == own}
-    db_fks = list(db_table.foreign_key_constraints)
-    db_keys = [(fk, _fk_key(ctx, fk, tuple(c.name for c in fk.columns), schema_key(ctx, db_table.schema),
-                            old_to_new)) for fk in db_fks]
+    db_fks = db_table.foreign_keys
+    db_keys = [(fk, _db_fk_key(ctx, fk, schema_key(ctx, db_table.schema), old_to_new)) for fk in db_fks]
     matched: set[int] = set()
     parents = parent_names(db_table.schema, db_table.name)
     for fk in sorted(model_table.foreign_key_constraints, key=lambda f: (name_of(f) or "", f.column_keys)):
         try:
-            key = _fk_key(ctx, fk, tuple(to_db.get(c, c) for c in fk.column_keys), own, None)
+            key = _fk_key(ctx, fk, tuple(to_db.get(c, c) for c in fk.column_keys), own)
         except Exception:
             continue
         name = name_of(fk)
-        found = None
+        found: Any = None
         for db_fk, db_key in db_keys:
             if id(db_fk) in matched:
                 continue
-            db_name = name_of(db_fk)
+            db_name = db_fk.get("name")
             if name is not None and db_name is not None and db_name == name:
                 found = db_fk
                 break
@@ -191,50 +227,49 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Tabl
         if found is not None:
             matched.add(id(found))
             found_key = next(k for f, k in db_keys if f is found)
-            if found_key == key and _fk_options(found) == _fk_options(fk):
+            if found_key == key and _db_fk_options(found) == _fk_options(fk):
                 continue
-            if not ctx.include(fk, name, "foreign_key_constraint", False, found):
+            if not ctx.include(fk, name, "foreign_key_constraint", False, found, db_table):
                 continue
-            yield DropConstraintOp(name_of(found) or "", model_table.name, type_="foreignkey", schema=schema,
-                                   existing=fk_op(ctx, model_table, found, schema, renamed=old_to_new))
+            yield DropConstraintOp(found.get("name") or "", model_table.name, type_="foreignkey", schema=schema,
+                                   existing=db_fk_op(model_table.name, found, schema, old_to_new))
             yield fk_op(ctx, model_table, fk, schema, tuple(c.name for c in fk.columns))
             continue
         if ctx.include(fk, name, "foreign_key_constraint", False, None):
             yield fk_op(ctx, model_table, fk, schema, tuple(c.name for c in fk.columns))
     for db_fk in db_fks:
-        name = name_of(db_fk)
+        name = db_fk.get("name")
         if id(db_fk) in matched or name is None:
             continue
         if not ctx.include_name(name, "foreign_key_constraint", parents):
             continue
-        if ctx.include(db_fk, name, "foreign_key_constraint", True, None):
+        if ctx.include(db_fk, name, "foreign_key_constraint", True, None, db_table):
             yield DropConstraintOp(name, model_table.name, type_="foreignkey", schema=schema,
-                                   existing=fk_op(ctx, model_table, db_fk, schema, renamed=old_to_new))
+                                   existing=db_fk_op(model_table.name, db_fk, schema, old_to_new))
 
 
 # -- check constraints --------------------------------------------------------------
 
 
 def _checks(table: Table) -> list[Any]:
-    from sqlalchemy import CheckConstraint
-
     return [c for c in table.constraints if isinstance(c, CheckConstraint)]
 
 
-def _implicit_check(constraint: Any, table: Table) -> bool:
+def _implicit_check(constraint: Any, table: ReflectedTable) -> bool:
     """A check the database adds for a type (MariaDB's ``json_valid(col)`` named after the column)."""
-    text = str(getattr(constraint.sqltext, "text", constraint.sqltext)).lower()
-    return "json_valid" in text and (name_of(constraint) or "") in table.c
+    text = str(constraint["sqltext"]).lower()
+    return "json_valid" in text and (constraint.get("name") or "") in table.columns
 
 
-def compare_check_constraints(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def compare_check_constraints(ctx: CompareContext, model_table: Table,
+                              db_table: ReflectedTable) -> Iterator[Operation]:
     """Named check constraints, added or removed (their condition is not compared: databases rewrite it)."""
     schema = model_table.schema
     model_checks = _checks(model_table)
     model_names = {name_of(c) for c in model_checks}
     db_checks: dict[str, Any] = {}
-    for c in _checks(db_table):
-        db_name = name_of(c)
+    for c in db_table.check_constraints:
+        db_name = c.get("name")
         if db_name is not None:
             db_checks[db_name] = c
     for check in model_checks:
@@ -251,16 +286,15 @@ def compare_check_constraints(ctx: CompareContext, model_table: Table, db_table:
             continue
         if not ctx.include_name(name, "check_constraint", parents):
             continue
-        if ctx.include(check, name, "check_constraint", True, None):
-            existing = CreateCheckConstraintOp(name, model_table.name, sql_text(ctx, check.sqltext),
-                                               schema=schema)
+        if ctx.include(check, name, "check_constraint", True, None, db_table):
+            existing = CreateCheckConstraintOp(name, model_table.name, str(check["sqltext"]), schema=schema)
             yield DropConstraintOp(name, model_table.name, type_="check", schema=schema, existing=existing)
 
 
 # -- table comments ----------------------------------------------------------------
 
 
-def compare_table_comment(ctx: CompareContext, model_table: Table, db_table: Table) -> Iterator[Operation]:
+def compare_table_comment(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """The table's comment (on databases that keep comments)."""
     if not ctx.dialect.supports_comments:
         return

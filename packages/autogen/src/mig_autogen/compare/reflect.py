@@ -1,19 +1,22 @@
-"""Reflection in bulk: one ``MetaData.reflect`` per schema, after ``include_name`` chose the tables.
+"""Reflection in bulk: the inspector's ``get_multi_*`` calls once per schema, after ``include_name`` chose the tables.
 
-SQLAlchemy 2's ``MetaData.reflect(only=...)`` reads every table of a schema
-with the inspector's ``get_multi_*`` calls (one query per kind of object,
-whatever the number of tables) on the databases whose dialect implements
-them (PostgreSQL); elsewhere SQLAlchemy falls back to its per-table calls.
+On a database whose SQLAlchemy dialect implements them in bulk (PostgreSQL)
+each call is one query whatever the number of tables; elsewhere SQLAlchemy
+answers them with its per-table queries. No ``Table`` objects are built:
+the comparators read the answers (:mod:`mig_autogen.compare.reflected`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from mig_autogen.compare.names import parent_names
+from mig_autogen.compare.reflected import ReflectedTable
 
 if TYPE_CHECKING:
-    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection, Engine, Inspector
 
     from mig_autogen.compare.context import CompareContext
 
@@ -55,7 +58,7 @@ def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
     names: list[str] = []
     if schema is not None and schema not in ctx.schema_names():
         return names  # a schema only the models have
-    for name in ctx.inspector.get_table_names(schema=schema):
+    for name in ctx.table_names(schema):
         if (schema, name) in own:
             continue
         if ctx.include_name(name, "table", parent_names(schema, name)):
@@ -63,12 +66,80 @@ def table_names(ctx: CompareContext, schema: str | None) -> list[str]:
     return names
 
 
-def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) -> dict[str, Table]:
-    """The ``names`` tables of ``schema``, reflected together, by name."""
-    from sqlalchemy import MetaData
+def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) -> dict[str, ReflectedTable]:
+    """The ``names`` tables of ``schema``, read with one bulk inspector call per kind of object, by name.
 
+    ``column_reflect`` listeners (on ``Table`` or ``MetaData``) see each
+    column's dictionary first, as they do when SQLAlchemy reflects a table.
+    """
     if not names:
         return {}
-    metadata = MetaData()
-    metadata.reflect(bind=ctx.connection, schema=schema, only=names, resolve_fks=False)
-    return {t.name: t for t in metadata.tables.values() if t.schema == schema}
+    inspector = ctx.inspector
+    wanted = set(names)
+    # reading everything is cheaper than filtering on most of the schema's names (SQLAlchemy's own rule)
+    filter_names = names if len(names) * 2 <= len(ctx.table_names(schema)) else None
+    kw: dict[str, Any] = {"schema": schema, "filter_names": filter_names}
+    with warnings.catch_warnings():
+        for pattern in ctx.rules.accounted_reflection_warnings:
+            warnings.filterwarnings("ignore", message=pattern)
+        columns = inspector.get_multi_columns(**kw)
+        pks = inspector.get_multi_pk_constraint(**kw)
+        fks = inspector.get_multi_foreign_keys(**kw)
+        indexes = inspector.get_multi_indexes(**kw)
+        uniques = _optional(inspector.get_multi_unique_constraints, kw)
+        checks = _optional(inspector.get_multi_check_constraints, kw)
+        comments = _optional(inspector.get_multi_table_comment, kw)
+        options = _optional(inspector.get_multi_table_options, kw)
+    tables: dict[str, ReflectedTable] = {}
+    for key, cols in columns.items():
+        name = key[1]
+        if name not in wanted:
+            continue
+        table = ReflectedTable(name, schema)
+        _announce(inspector, table, cols)
+        table.columns = {c["name"]: c for c in cols}
+        pk = pks.get(key)
+        if pk:
+            table.primary_key = pk
+        table.foreign_keys = list(fks.get(key) or ())
+        table.indexes = [i for i in indexes.get(key) or () if not i.get("duplicates_constraint")]
+        table.unique_constraints = [u for u in uniques.get(key) or () if not u.get("duplicates_index")]
+        table.check_constraints = list(checks.get(key) or ())
+        comment = comments.get(key)
+        table.comment = comment.get("text") if comment else None
+        table.options = dict(options.get(key) or {})
+        tables[name] = table
+    return tables
+
+
+def _optional(method: Callable[..., dict[Any, Any]], kw: dict[str, Any]) -> dict[Any, Any]:
+    """A bulk call some dialects do not implement (check constraints, comments, options)."""
+    try:
+        return method(**kw)
+    except NotImplementedError:
+        return {}
+
+
+def _announce(inspector: Inspector, table: ReflectedTable, columns: list[Any]) -> None:
+    """Fire ``column_reflect`` for each column, on a ``Table`` of the reflected table's name."""
+    from sqlalchemy import MetaData, Table
+
+    holder = Table(table.name, MetaData(), schema=table.schema)
+    for column in columns:
+        holder.metadata.dispatch.column_reflect(inspector, holder, column)
+        holder.dispatch.column_reflect(inspector, holder, column)
+
+
+def reflect_table(bind: Connection | Engine, name: str, schema: str | None = None) -> ReflectedTable:
+    """One table as the comparison sees it (for tests of dialect rules and comparators)."""
+    from sqlalchemy import Engine
+
+    from mig_autogen.compare.context import CompareContext
+
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return reflect_table(connection, name, schema)
+    found = reflect_tables(CompareContext(bind), schema, [name])
+    if name not in found:
+        raise LookupError(f"no table {name!r} in schema {schema!r}")
+    return found[name]

@@ -14,7 +14,12 @@ from mig.ops import (
     Operation,
     RenameHintOp,
 )
-from mig_autogen.compare.columns import column_signature, model_column_copy, pair_lookalikes
+from mig_autogen.compare.columns import (
+    column_signature,
+    db_column_signature,
+    model_column_copy,
+    pair_lookalikes,
+)
 from mig_autogen.compare.indexes import drop_index_op, fk_backing, index_op
 from mig_autogen.compare.keys import fk_op
 from mig_autogen.compare.names import name_of, sql_text
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import ForeignKeyConstraint, Table
 
     from mig_autogen.compare.context import CompareContext
+    from mig_autogen.compare.reflected import ReflectedTable
 
 
 def _fk_constraint(fk: ForeignKeyConstraint) -> Any:
@@ -77,16 +83,29 @@ def _table_signature(ctx: CompareContext, table: Table) -> Any:
             tuple(c.name for c in table.primary_key.columns))
 
 
+def _db_table_signature(ctx: CompareContext, table: ReflectedTable) -> Any:
+    return (frozenset((n, *db_column_signature(ctx, table, c)[:3]) for n, c in table.columns.items()),
+            table.primary_key_columns)
+
+
 def compare_tables(ctx: CompareContext, schema: str | None, model_tables: dict[str, Table],
-                   db_tables: dict[str, Table]) -> Iterator[Operation]:
-    """``create_table`` for tables only in the models, ``drop_table`` for tables only in the database."""
+                   db_tables: dict[str, ReflectedTable]) -> Iterator[Operation]:
+    """``create_table`` for tables only in the models, ``drop_table`` for tables only in the database.
+
+    A dropped table's downgrade re-creates it, so SQLAlchemy reflects the
+    dropped tables (together, once) for their schema objects.
+    """
     added = [t for name, t in model_tables.items() if name not in db_tables]
     removed = [t for name, t in db_tables.items() if name not in model_tables]
     if ctx.options.get("detect_renames") and added and removed:
-        for old, new in pair_lookalikes(added, removed, lambda t: _table_signature(ctx, t)):
+        for old, new in pair_lookalikes(added, removed, lambda t: _table_signature(ctx, t),
+                                        lambda t: _db_table_signature(ctx, t)):
             yield RenameHintOp("table", old.name, new.name, schema=new.schema)
     if removed:
-        ordered, cyclic = _sorted(removed)
+        ctx.objects.reflect(schema, [t.name for t in removed])
+        sa_tables = [ctx.schema_item("table", None, t) for t in removed]
+        reflected = {id(sa_table): t for sa_table, t in zip(sa_tables, removed, strict=True)}
+        ordered, cyclic = _sorted(sa_tables)
         for fk in cyclic:
             table = fk.parent
             if name_of(fk) is not None:
@@ -94,10 +113,11 @@ def compare_tables(ctx: CompareContext, schema: str | None, model_tables: dict[s
                                        existing=fk_op(ctx, table, fk, table.schema))
         cyclic_ids = {id(fk) for fk in cyclic}
         for table, _ in reversed(ordered):
-            for index in sorted(table.indexes, key=lambda i: name_of(i) or ""):
-                if name_of(index) is not None and not fk_backing(index, table) and not (
-                        ctx.rules.index_is_implicit(index, table, ctx.dialect)):
-                    yield drop_index_op(ctx, table, index, table.schema)
+            db_table = reflected[id(table)]
+            for db_index in sorted(db_table.indexes, key=lambda i: i.get("name") or ""):
+                if db_index.get("name") is not None and not fk_backing(db_index, db_table) and not (
+                        ctx.rules.index_is_implicit(db_index, db_table, ctx.dialect)):
+                    yield drop_index_op(ctx, table.name, db_index, table.schema)
             yield DropTableOp(table.name, schema=table.schema,
                               existing_columns=table_items(ctx, table, cyclic_ids), existing_kw=table_kw(table))
     if added:
