@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from mig import hookimpl, plugins
 from mig.ops import Operation
 from mig_autogen import compare_metadata, produce_migrations
+from mig_autogen.compare.reflected import ReflectedTable
 from mig_autogen.specs import Comparator
 
 from .conftest import described, ops_of
@@ -57,6 +58,58 @@ def test_include_object_sees_both_sides(engine: sa.Engine) -> None:
     assert ("old", "column", True) in seen
 
 
+def test_callables_receive_reflected_sqlalchemy_objects(engine: sa.Engine) -> None:
+    """The comparison reads the inspector's dictionaries, but env.py's callables get what Alembic gives them:
+    reflected ``Table``, ``Column``, ``Index`` and constraint objects."""
+    model = _db_and_model(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE INDEX ix_kept_old ON kept (old)"))
+    seen: dict[tuple[str, str, bool], tuple[type, type]] = {}
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        seen[(str(name), type_, reflected)] = (type(obj), type(compare_to))
+        return True
+
+    types_seen: list[tuple[type, str, type]] = []
+
+    def compare_type(context: Any, inspected: Any, metadata_column: Any, inspected_type: Any,
+                     metadata_type: Any) -> bool | None:
+        types_seen.append((type(inspected), inspected.table.name, type(inspected_type)))
+        return None
+
+    assert described(engine, model, include_object=include_object, compare_type=compare_type) == [
+        "drop_table legacy", "drop_index ix_kept_old", "rename_hint column kept.old -> new?",
+        "drop_column kept.old", "add_column kept.new", "rename_hint table legacy -> fresh?", "create_table fresh"]
+    assert seen[("legacy", "table", True)] == (sa.Table, type(None))
+    assert seen[("ix_kept_old", "index", True)] == (sa.Index, type(None))
+    assert seen[("kept", "table", False)] == (sa.Table, sa.Table)  # compare_to: the reflected table
+    assert seen[("old", "column", True)] == (sa.Column, type(None))
+    assert seen[("id", "column", False)] == (sa.Column, sa.Column)
+    assert seen[("fresh", "table", False)] == (sa.Table, type(None))
+    assert types_seen and all(t[:2] == (sa.Column, "kept") for t in types_seen)
+    assert all(issubclass(t[2], sa.types.TypeEngine) for t in types_seen)
+
+
+def test_column_reflect_listeners_see_every_column(engine: sa.Engine) -> None:
+    """A ``column_reflect`` listener on ``Table`` (a recipe some Alembic projects use) still shapes what is compared."""
+    db = sa.MetaData()
+    sa.Table("t", db, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(30)))
+    db.create_all(engine)
+    model = sa.MetaData()
+    sa.Table("t", model, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(20)))
+    assert described(engine, model) == ["alter_column t.code"]
+
+    def as_twenty(inspector: Any, table: sa.Table, column_info: dict[str, Any]) -> None:
+        if table.name == "t" and column_info["name"] == "code":
+            column_info["type"] = sa.String(20)
+
+    sa.event.listen(sa.Table, "column_reflect", as_twenty)
+    try:
+        assert described(engine, model) == []
+    finally:
+        sa.event.remove(sa.Table, "column_reflect", as_twenty)
+
+
 class _IncludeHook:
     @hookimpl
     def mig_autogen_include_object(self, object: Any, name: str | None, type_: str, reflected: bool,
@@ -92,7 +145,7 @@ class TagTableOp(Operation):
         return TagTableOp(self.table_name, "", self.schema)
 
 
-def compare_tags(ctx: Any, model_table: sa.Table, db_table: sa.Table) -> Iterator[Operation]:
+def compare_tags(ctx: Any, model_table: sa.Table, db_table: ReflectedTable) -> Iterator[Operation]:
     tag = model_table.info.get("tag")
     if tag and (db_table.comment or "") != f"tag:{tag}":
         yield TagTableOp(model_table.name, tag, model_table.schema)
