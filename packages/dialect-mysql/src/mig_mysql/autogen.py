@@ -23,6 +23,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import types
+from sqlalchemy.dialects import mysql
+
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
@@ -47,8 +50,6 @@ def _number(text: str) -> str | None:
 
 
 def _kind(type_: TypeEngine[Any], dialect: Dialect) -> str:
-    from sqlalchemy import types
-
     type_ = type_.dialect_impl(dialect)
     if isinstance(type_, types.Boolean):
         return "boolean"
@@ -64,9 +65,6 @@ class MySQLRules(DialectRules):
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
-        from sqlalchemy import types
-        from sqlalchemy.dialects import mysql
-
         model_type = model.type.dialect_impl(dialect)
         r_type = reflected["type"]
         if isinstance(model_type, types.JSON):

@@ -24,6 +24,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import types
+from sqlalchemy.dialects.postgresql import INTERVAL
+
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
@@ -65,8 +68,6 @@ def _balanced(text: str) -> bool:
 
 
 def _is_numeric(type_: TypeEngine[Any], dialect: Dialect) -> bool:
-    from sqlalchemy import types
-
     return isinstance(type_.dialect_impl(dialect), (types.Integer, types.Numeric))
 
 
@@ -85,9 +86,6 @@ class PostgresqlRules(DialectRules):
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
-        from sqlalchemy import types
-        from sqlalchemy.dialects.postgresql import INTERVAL
-
         model_type = model.type.dialect_impl(dialect)
         r_type = reflected["type"]
         if isinstance(model_type, (INTERVAL, types.Interval)) and isinstance(r_type, INTERVAL):

@@ -27,6 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import ARRAY, Enum
+from sqlalchemy.types import TypeDecorator
+
 from mig.ops import qualified
 from mig_postgresql.ops import (
     AddEnumValueOp,
@@ -50,9 +53,6 @@ EnumKey = tuple[str | None, str]
 
 def native_enum(type_: Any, dialect: Dialect) -> Any:
     """The named native enum type behind a column type (variants, decorators and arrays followed), or ``None``."""
-    from sqlalchemy import ARRAY, Enum
-    from sqlalchemy.types import TypeDecorator
-
     mapping = getattr(type_, "_variant_mapping", None)
     if mapping and dialect.name in mapping:
         type_ = mapping[dialect.name]

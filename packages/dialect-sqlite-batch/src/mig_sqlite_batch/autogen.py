@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.types import NullType
+
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
@@ -63,8 +65,6 @@ class SqliteRules(DialectRules):
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
-        from sqlalchemy.types import NullType
-
         r_type = reflected["type"]
         model_ddl, reflected_ddl = _ddl(model.type, dialect), _ddl(r_type, dialect)
         if model_ddl is not None and model_ddl == reflected_ddl:

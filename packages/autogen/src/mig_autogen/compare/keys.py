@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 def compare_primary_key(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """The primary key's columns (its name is not compared: databases name it their own way)."""
     to_db = db_names_map(ctx, model_table)
-    model_cols = tuple(to_db[c.name] for c in model_table.primary_key.columns)
+    model_cols = tuple(to_db.get(c.name, c.name) for c in model_table.primary_key.columns)
     db_cols = db_table.primary_key_columns
     if model_cols == db_cols:
         return

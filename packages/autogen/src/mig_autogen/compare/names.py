@@ -64,6 +64,11 @@ def parent_names(schema: str | None, table: str) -> dict[str, Any]:
 
 
 def db_names_map(ctx: CompareContext, model_table: Table) -> dict[str, str]:
-    """Each model column's name in the database (they differ for columns being renamed)."""
-    renames = ctx.column_renames.get((model_table.schema, model_table.name)) or {}
+    """Each model column's name in the database (they differ for columns being renamed).
+
+    Without renames the names are the models' own: an empty mapping, which
+    callers read with ``.get(name, name)``."""
+    renames = ctx.column_renames.get((model_table.schema, model_table.name))
+    if not renames:
+        return {}
     return {c.name: renames.get(c.name, c.name) for c in model_table.columns}

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.types import NullType
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
     from sqlalchemy.types import TypeEngine
@@ -80,8 +82,6 @@ def type_key(type_: TypeEngine[Any], dialect: Dialect) -> tuple[Any, ...]:
 
 def types_differ(reflected: TypeEngine[Any], model: TypeEngine[Any], dialect: Dialect) -> bool:
     """The generic rule: whether a reflected type and a model type differ on ``dialect``."""
-    from sqlalchemy.types import NullType
-
     if isinstance(reflected, NullType):
         return False  # the database reported a type SQLAlchemy does not know: no opinion
     model = resolve(model, dialect)
