@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import types
 from sqlalchemy.dialects import mysql
 
+from mig_autogen.compare.types import resolve
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def _number(text: str) -> str | None:
 
 
 def _kind(type_: TypeEngine[Any], dialect: Dialect) -> str:
-    type_ = type_.dialect_impl(dialect)
+    type_ = resolve(type_, dialect)
     if isinstance(type_, types.Boolean):
         return "boolean"
     if isinstance(type_, (types.Integer, types.Numeric)):
@@ -65,7 +66,7 @@ class MySQLRules(DialectRules):
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
-        model_type = model.type.dialect_impl(dialect)
+        model_type = resolve(model.type, dialect)
         r_type = reflected["type"]
         if isinstance(model_type, types.JSON):
             # MariaDB keeps JSON as LONGTEXT with a json_valid() check; MySQL reflects JSON

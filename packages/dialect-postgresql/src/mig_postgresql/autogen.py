@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import types
 from sqlalchemy.dialects.postgresql import INTERVAL
 
+from mig_autogen.compare.types import resolve
 from mig_autogen.rules import DialectRules
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _balanced(text: str) -> bool:
 
 
 def _is_numeric(type_: TypeEngine[Any], dialect: Dialect) -> bool:
-    return isinstance(type_.dialect_impl(dialect), (types.Integer, types.Numeric))
+    return isinstance(resolve(type_, dialect), (types.Integer, types.Numeric))
 
 
 def _number(text: str) -> str | None:
@@ -86,9 +87,11 @@ class PostgresqlRules(DialectRules):
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
-        model_type = model.type.dialect_impl(dialect)
         r_type = reflected["type"]
-        if isinstance(model_type, (INTERVAL, types.Interval)) and isinstance(r_type, INTERVAL):
+        if not isinstance(r_type, INTERVAL):
+            return None
+        model_type = model.type.dialect_impl(dialect)
+        if isinstance(model_type, (INTERVAL, types.Interval)):
             m_fields = (getattr(model_type, "fields", None) or "").upper() or None
             r_fields = (getattr(r_type, "fields", None) or "").upper() or None
             m_prec = getattr(model_type, "precision", None) or getattr(model_type, "second_precision", None)

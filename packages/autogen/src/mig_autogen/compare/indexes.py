@@ -82,6 +82,12 @@ def _options(ctx: CompareContext, dialect_options: Mapping[str, Any]) -> dict[st
     return out
 
 
+def _given_options(index: Index) -> dict[str, Any]:
+    """The dialect options the model's index was given (iterating reads only those; looking one up by
+    name would fill in every default of that dialect)."""
+    return dict(index.dialect_kwargs.items())
+
+
 def index_op(ctx: CompareContext, table: Table, index: Index) -> CreateIndexOp:
     kw = {k: v for k, v in index.dialect_kwargs.items() if v is not None and v != [] and v != {}}
     return CreateIndexOp(name_of(index), table.name, index_elements(ctx, index), schema=table.schema,
@@ -134,7 +140,7 @@ def compare_indexes(ctx: CompareContext, model_table: Table, db_table: Reflected
             continue
         same = (_signature(ctx, index, to_db) == _db_signature(ctx, db_index)
                 and bool(index.unique) == bool(db_index["unique"])
-                and _options(ctx, index.dialect_kwargs) == _options(ctx, db_index.get("dialect_options") or {}))
+                and _options(ctx, _given_options(index)) == _options(ctx, db_index.get("dialect_options") or {}))
         if same or not ctx.include(index, name, "index", False, db_index, db_table):
             continue
         yield drop_index_op(ctx, model_table.name, db_index, schema)

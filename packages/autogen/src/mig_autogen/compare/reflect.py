@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import MetaData, Table
+
 from mig_autogen.compare.names import parent_names
 from mig_autogen.compare.reflected import ReflectedTable
 
@@ -91,12 +93,13 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
         comments = _optional(inspector.get_multi_table_comment, kw)
         options = _optional(inspector.get_multi_table_options, kw)
     tables: dict[str, ReflectedTable] = {}
+    holders = MetaData()
     for key, cols in columns.items():
         name = key[1]
         if name not in wanted:
             continue
         table = ReflectedTable(name, schema)
-        _announce(inspector, table, cols)
+        _announce(inspector, Table(name, holders, schema=schema), cols)
         table.columns = {c["name"]: c for c in cols}
         pk = pks.get(key)
         if pk:
@@ -120,11 +123,8 @@ def _optional(method: Callable[..., dict[Any, Any]], kw: dict[str, Any]) -> dict
         return {}
 
 
-def _announce(inspector: Inspector, table: ReflectedTable, columns: list[Any]) -> None:
-    """Fire ``column_reflect`` for each column, on a ``Table`` of the reflected table's name."""
-    from sqlalchemy import MetaData, Table
-
-    holder = Table(table.name, MetaData(), schema=table.schema)
+def _announce(inspector: Inspector, holder: Table, columns: list[Any]) -> None:
+    """Fire ``column_reflect`` for each column, on an empty ``Table`` of the reflected table's name."""
     for column in columns:
         holder.metadata.dispatch.column_reflect(inspector, holder, column)
         holder.dispatch.column_reflect(inspector, holder, column)
