@@ -80,7 +80,9 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
     wanted = set(names)
     # reading everything is cheaper than filtering on most of the schema's names (SQLAlchemy's own rule)
     filter_names = names if len(names) * 2 <= len(ctx.table_names(schema)) else None
-    kw: dict[str, Any] = {"schema": schema, "filter_names": filter_names}
+    unreflectable: dict[tuple[str | None, str], Exception] = {}
+    # ``unreflectable`` collects what a dialect cannot read (SQLAlchemy's own reflection raises it too)
+    kw: dict[str, Any] = {"schema": schema, "filter_names": filter_names, "unreflectable": unreflectable}
     with warnings.catch_warnings():
         for pattern in ctx.rules.accounted_reflection_warnings:
             warnings.filterwarnings("ignore", message=pattern)
@@ -92,6 +94,9 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
         checks = _optional(inspector.get_multi_check_constraints, kw)
         comments = _optional(inspector.get_multi_table_comment, kw)
         options = _optional(inspector.get_multi_table_options, kw)
+    for key, error in unreflectable.items():
+        if key[1] in wanted:
+            raise error
     tables: dict[str, ReflectedTable] = {}
     holders = MetaData()
     for key, cols in columns.items():
