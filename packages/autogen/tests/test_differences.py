@@ -230,6 +230,12 @@ def test_foreign_keys_with_options(engine: sa.Engine) -> None:
               sa.Column("q", sa.Integer, sa.ForeignKey("parent.id", name="fk_q")), name="child")
 
     ops = _two(engine, db, model)
+    if engine.dialect.name in ("mysql", "mariadb"):
+        # MySQL indexes a new key's columns itself and keeps the index when the key goes: the draft makes
+        # it (named like the key), so that the downgrade drops it; fk_p's column has its index already
+        index = ops.pop(1)
+        assert isinstance(index, CreateIndexOp)
+        assert (index.index_name, index.table_name, index.columns) == ("fk_q", "child", ("q",))
     assert [type(op) for op in ops] == [DropConstraintOp, CreateForeignKeyOp, CreateForeignKeyOp]
     assert ops[0].constraint_name == "fk_p" and ops[0].type_ == "foreignkey"
     created = {op.constraint_name: op for op in ops[1:]}

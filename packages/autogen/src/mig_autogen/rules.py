@@ -35,6 +35,11 @@ class DialectRules:
     #: account for, and which the comparison therefore silences (SQLite's unreflected expression indexes).
     accounted_reflection_warnings: tuple[str, ...] = ()
 
+    #: Whether the database creates an index for a foreign key whose columns have none (MySQL,
+    #: MariaDB), and keeps it when the key is dropped. A draft adding such a key to an existing table
+    #: then creates that index itself, named like the key, so that its downgrade drops it again.
+    indexes_foreign_keys: bool = False
+
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:
         """Say whether a reflected column type and a model column type differ.

@@ -63,6 +63,7 @@ class MySQLRules(DialectRules):
     """What MySQL's and MariaDB's reflection reports differently from what the models declare."""
 
     name = "mysql"
+    indexes_foreign_keys = True
 
     def type_differs(self, reflected: ReflectedColumn, model: Column[Any], dialect: Dialect,
                      table: ReflectedTable) -> bool | None:

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from mig.ops import (
     CreateCheckConstraintOp,
     CreateForeignKeyOp,
+    CreateIndexOp,
     CreatePrimaryKeyOp,
     CreateTableCommentOp,
     CreateUniqueConstraintOp,
@@ -192,6 +193,17 @@ def _db_fk_options(fk: ReflectedForeignKeyConstraint) -> tuple[Any, ...]:
                         options.get("initially"))
 
 
+def _indexed(model_table: Table, db_table: ReflectedTable, columns: tuple[str, ...]) -> bool:
+    """Whether an index (or key) of the database or the models starts with ``columns``."""
+    width = len(columns)
+    starts: list[tuple[str | None, ...]] = [tuple(i["column_names"][:width]) for i in db_table.indexes]
+    starts += [tuple(u["column_names"][:width]) for u in db_table.unique_constraints]
+    starts.append(db_table.primary_key_columns[:width])
+    starts += [tuple(c.name for c in i.columns)[:width] for i in model_table.indexes]
+    starts += [tuple(c.name for c in u.columns)[:width] for u in _uniques(model_table)]
+    return columns in starts
+
+
 def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: ReflectedTable) -> Iterator[Operation]:
     """Foreign keys: columns, referred table and columns, ``ondelete``, ``onupdate``, ``deferrable``, ``initially``.
 
@@ -236,7 +248,11 @@ def compare_foreign_keys(ctx: CompareContext, model_table: Table, db_table: Refl
             yield fk_op(ctx, model_table, fk, schema, tuple(c.name for c in fk.columns))
             continue
         if ctx.include(fk, name, "foreign_key_constraint", False, None):
-            yield fk_op(ctx, model_table, fk, schema, tuple(c.name for c in fk.columns))
+            columns = tuple(c.name for c in fk.columns)
+            if name is not None and ctx.rules.indexes_foreign_keys and not _indexed(model_table, db_table, columns):
+                # the index the database would make for the key, made by the draft so its downgrade drops it
+                yield CreateIndexOp(name, model_table.name, columns, schema=schema)
+            yield fk_op(ctx, model_table, fk, schema, columns)
     for db_fk in db_fks:
         name = db_fk.get("name")
         if id(db_fk) in matched or name is None:
