@@ -13,19 +13,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from mig import ops as _ops
+from mig.operations.arguments import alter_column as _alter_column
+from mig.operations.arguments import columns as _columns
+from mig.operations.arguments import final_name, inline_literal
+from mig.operations.batch import BatchOperations
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Table
     from sqlalchemy.engine import Connection, Engine
 
-    from mig.operations.batch import BatchOperations
     from mig.runtime.migration import MigrationContext
-
-
-def _columns(value: Any) -> tuple[Any, ...]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
-        return (value,)
-    return tuple(value)
 
 
 class Operations:
@@ -77,16 +74,12 @@ class Operations:
     @staticmethod
     def f(name: str) -> Any:
         """Mark a name as already converted by the naming convention (``sqlalchemy.sql.elements.conv``)."""
-        from sqlalchemy.sql.elements import conv
-
-        return conv(name)
+        return final_name(name)
 
     @staticmethod
     def inline_literal(value: Any, type_: Any = None) -> Any:
         """A value rendered inline in the SQL, online and offline (for ``op.execute`` updates)."""
-        from sqlalchemy import literal
-
-        return literal(value, type_, literal_execute=True)
+        return inline_literal(value, type_)
 
     # -- tables -------------------------------------------------------------------------
 
@@ -201,8 +194,6 @@ class Operations:
                           reflect_args: Sequence[Any] = (), reflect_kwargs: Mapping[str, Any] | None = None,
                           naming_convention: Mapping[str, Any] | None = None) -> Iterator[BatchOperations]:
         """Collect operations on one table and run them as one batch when the block ends."""
-        from mig.operations.batch import BatchOperations
-
         if recreate not in ("auto", "always", "never"):
             from mig.errors import OperationError
 
@@ -216,15 +207,6 @@ class Operations:
             copy_from=copy_from, table_args=tuple(table_args), table_kwargs=dict(table_kwargs or {}),
             reflect_args=tuple(reflect_args), reflect_kwargs=dict(reflect_kwargs or {}),
             naming_convention=naming_convention, operations=tuple(batch.collected)))
-
-
-def _alter_column(table_name: str, column_name: str, **kw: Any) -> _ops.AlterColumnOp:
-    from sqlalchemy.types import to_instance
-
-    for key in ("type_", "existing_type"):
-        if kw.get(key) is not None:
-            kw[key] = to_instance(kw[key])
-    return _ops.AlterColumnOp(table_name, column_name, **kw)
 
 
 __all__ = ["Operations"]

@@ -12,6 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mig import ops as _ops
+from mig.operations.arguments import alter_column as _alter_column
+from mig.operations.arguments import columns as _columns
+from mig.operations.arguments import final_name
+from mig.operations.arguments import inline_literal as _inline_literal
 
 if TYPE_CHECKING:
     from sqlalchemy import Column
@@ -40,16 +44,12 @@ class BatchOperations:
     @staticmethod
     def f(name: str) -> Any:
         """``op.f``: a name already final under the naming convention."""
-        from mig.operations.base import Operations
-
-        return Operations.f(name)
+        return final_name(name)
 
     @staticmethod
     def inline_literal(value: Any, type_: Any = None) -> Any:
         """``op.inline_literal``: a value rendered inline in the SQL."""
-        from mig.operations.base import Operations
-
-        return Operations.inline_literal(value, type_)
+        return _inline_literal(value, type_)
 
     def get_context(self) -> Any:
         return self.operations.get_context()
@@ -87,8 +87,6 @@ class BatchOperations:
                      existing_comment: str | None = None, autoincrement: bool | None = None,
                      existing_autoincrement: bool | None = None, insert_before: str | None = None,
                      insert_after: str | None = None, **kw: Any) -> None:
-        from mig.operations.base import _alter_column
-
         if insert_before:
             kw["insert_before"] = insert_before
         if insert_after:
@@ -103,8 +101,6 @@ class BatchOperations:
 
     def create_index(self, index_name: str | None, columns: Any, *, unique: bool = False,
                      if_not_exists: bool | None = None, **kw: Any) -> None:
-        from mig.operations.base import _columns
-
         self.invoke(_ops.CreateIndexOp(index_name, self.table_name, _columns(columns), schema=self.schema,
                                        unique=unique, if_not_exists=if_not_exists, kw=kw))
 
@@ -113,8 +109,6 @@ class BatchOperations:
                                      if_exists=if_exists, kw=kw))
 
     def create_unique_constraint(self, constraint_name: str | None, columns: Sequence[str], **kw: Any) -> None:
-        from mig.operations.base import _columns
-
         self.invoke(_ops.CreateUniqueConstraintOp(constraint_name, self.table_name, _columns(columns),
                                                   schema=self.schema, kw=kw))
 
@@ -123,8 +117,6 @@ class BatchOperations:
                            onupdate: str | None = None, ondelete: str | None = None,
                            deferrable: bool | None = None, initially: str | None = None,
                            match: str | None = None, **dialect_kw: Any) -> None:
-        from mig.operations.base import _columns
-
         self.invoke(_ops.CreateForeignKeyOp(
             constraint_name, self.table_name, referent_table, _columns(local_cols), _columns(remote_cols),
             onupdate=onupdate, ondelete=ondelete, deferrable=deferrable, initially=initially, match=match,
@@ -135,8 +127,6 @@ class BatchOperations:
                                                  schema=self.schema, kw=kw))
 
     def create_primary_key(self, constraint_name: str | None, columns: Sequence[str]) -> None:
-        from mig.operations.base import _columns
-
         self.invoke(_ops.CreatePrimaryKeyOp(constraint_name, self.table_name, _columns(columns),
                                             schema=self.schema))
 
