@@ -188,7 +188,10 @@ def test_plan_without_version_table_creates_nothing(project: Project) -> None:
     assert [s["revision"] for s in run["steps"]] == ["a1", "b2", "c3"]
     created = "\n".join(s["sql"] for s in run["before"])
     assert "CREATE TABLE mig_version" in created
-    assert "mig_log" in created
+    # the run's own CREATE TABLE (the plan read that the table is missing), not a SQL file's IF NOT EXISTS
+    assert "CREATE TABLE mig_log (" in created
+    assert "IF NOT EXISTS" not in created
+    assert (run["log_table_exists"], run["baseline"]) == (False, [])
 
 
 def test_autocommit_block_is_flagged(project: Project) -> None:
@@ -294,7 +297,7 @@ def _without_log(text: str) -> str:
     """The plan text without the log table's statements (their checksums change with the files)."""
     out, skipping = [], False
     for line in text.splitlines():
-        if "mig_log" in line:
+        if "mig_log" in line and line.startswith("    "):
             skipping = not line.rstrip().endswith(";")
             continue
         if skipping:
@@ -389,18 +392,21 @@ def test_json_shape(sqlite_project: Project) -> None:
     assert (plan["command"], plan["target"], plan["nothing_to_do"]) == ("upgrade", "head", False)
     (run,) = plan["runs"]
     assert set(run) == {"engine_name", "dialect", "current", "locked", "version_table_exists",
+                        "log_table", "log_table_exists", "baseline",
                         "transactional_ddl", "transaction_per_migration", "transactions",
                         "before", "steps", "after", "stopped"}
     assert (run["dialect"], run["current"], run["transactions"], run["version_table_exists"],
-            run["stopped"]) == ("sqlite", ["a1"], "per-run", True, None)
+            run["log_table"], run["log_table_exists"], run["baseline"], run["stopped"]) == (
+        "sqlite", ["a1"], "per-run", True, "mig_log", True, [], None)
     assert run["before"] == [{"kind": "begin", "sql": "BEGIN", "autocommit": False}]
     assert run["after"] == [{"kind": "commit", "sql": "COMMIT", "autocommit": False}]
     (step,) = run["steps"]
     assert set(step) == {"index", "direction", "revision", "down_revisions", "file", "message",
-                         "statements", "autocommit", "needs_database", "incomplete"}
+                         "statements", "autocommit", "needs_database", "incomplete",
+                         "heads_before", "heads_after"}
     assert (step["index"], step["direction"], step["revision"], step["down_revisions"], step["message"],
-            step["autocommit"], step["needs_database"], step["incomplete"]) == (
-        0, "upgrade", "b2", ["a1"], "fill t", True, [], False)
+            step["autocommit"], step["needs_database"], step["incomplete"], step["heads_before"],
+            step["heads_after"]) == (0, "upgrade", "b2", ["a1"], "fill t", True, [], False, ["a1"], ["b2"])
     assert Path(step["file"]).name == "b2_fill_t.py"
     kinds = [(s["kind"], s["sql"], s["autocommit"]) for s in step["statements"] if "mig_log" not in s["sql"]]
     assert kinds == [("statement", "INSERT INTO t (id, name) VALUES (1, 'one')", False),

@@ -196,36 +196,7 @@ def test_log_table_name_from_the_config(project: Project) -> None:
 
 
 def _alembic(project: Project, target: str) -> None:
-    """Alembic's own upgrade on the project's database, from a copy of the scripts importing alembic."""
-    from alembic import command as alembic_command
-    from alembic.config import Config as AlembicConfig
-
-    folder = project.root.parent / "alembic_project"
-    versions = folder / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    env = (project.root / "migrations" / "env.py").read_text()
-    (folder / "env.py").write_text(ALEMBIC_ENV)
-    del env
-    for path in project.versions.glob("*.py"):
-        (versions / path.name).write_text(path.read_text().replace("from mig import op", "from alembic import op"))
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(folder))
-    config.set_main_option("sqlalchemy.url", project.url.replace("%", "%%"))
-    alembic_command.upgrade(config, target)
-
-
-ALEMBIC_ENV = '''\
-from sqlalchemy import engine_from_config, pool
-from alembic import context
-
-config = context.config
-connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
-                                 prefix="sqlalchemy.", poolclass=pool.NullPool)
-with connectable.connect() as connection:
-    context.configure(connection=connection, target_metadata=None)
-    with context.begin_transaction():
-        context.run_migrations()
-'''
+    project.alembic_upgrade(target)
 
 
 def test_a_database_alembic_migrated_is_adopted_with_a_baseline(project: Project) -> None:
@@ -266,29 +237,57 @@ def test_stamp_adopts_too(project: Project) -> None:
         ("r1", "baseline", _checksum(paths[0])), ("r2", "stamp", _checksum(paths[1]))]
 
 
-@pytest.mark.parametrize("project", ["sqlite"], indirect=True)  # the exact text, on SQLite
+#: What the offline SQL of the log table says on each database: the ``id`` column, ``applied_at``'s
+#: type, whether the file has a ``BEGIN``/``COMMIT`` (MySQL/MariaDB: DDL commits by itself).
+OFFLINE_DIALECT = {
+    "sqlite": ("id INTEGER NOT NULL", "DATETIME", True),
+    "postgresql": ("id SERIAL NOT NULL", "TIMESTAMP WITHOUT TIME ZONE", True),
+    "mysql": ("id INTEGER NOT NULL AUTO_INCREMENT", "DATETIME", False),
+}
+
+
+def _offline_kind(project: Project) -> str:
+    return project.url.split(":", 1)[0].split("+", 1)[0]
+
+
 def test_offline_sql_writes_the_log_rows(project: Project) -> None:
+    """The exact offline SQL on every database: the log row is a plain ``INSERT`` (no
+    ``RETURNING mig_log.id``, which SQLAlchemy would add on PostgreSQL for the online run)."""
     paths = _three(project)
-    s1, s2 = _checksum(paths[0]), _checksum(paths[1])
-    sql = project("upgrade", "r1:r2", "--sql", ok=True).stdout
-    assert sql == (
-        "BEGIN;\n\n"
+    _, s2, s3 = (_checksum(p) for p in paths)
+    id_column, timestamp, transactional = OFFLINE_DIALECT[_offline_kind(project)]
+    create_log = (
         "CREATE TABLE IF NOT EXISTS mig_log (\n"
-        "    id INTEGER NOT NULL,\n"
+        f"    {id_column},\n"
         "    revision VARCHAR(32) NOT NULL,\n"
         "    direction VARCHAR(16) NOT NULL,\n"
         "    checksum VARCHAR(64),\n"
-        "    applied_at DATETIME NOT NULL,\n"
+        f"    applied_at {timestamp} NOT NULL,\n"
         "    duration_ms INTEGER,\n"
         "    mig_version VARCHAR(32) NOT NULL,\n"
         "    CONSTRAINT mig_log_pkc PRIMARY KEY (id)\n"
-        ");\n\n"
+        ");\n\n")
+    begin, commit = ("BEGIN;\n\n", "COMMIT;\n\n") if transactional else ("", "")
+    sql = project("upgrade", "r1:r2", "--sql", ok=True).stdout
+    assert sql == (
+        begin + create_log +
         "-- Running upgrade r1 -> r2\n\n"
-        "CREATE TABLE t2 (\n    id INTEGER NOT NULL,\n    PRIMARY KEY (id)\n);\n\n"
+        f"CREATE TABLE t2 (\n    {id_column},\n    PRIMARY KEY (id)\n);\n\n"
         "UPDATE mig_version SET version_num='r2' WHERE mig_version.version_num = 'r1';\n\n"
         "INSERT INTO mig_log (revision, direction, checksum, applied_at, duration_ms, mig_version) "
-        f"VALUES ('r2', 'upgrade', '{s2}', CURRENT_TIMESTAMP, NULL, '0.1.0');\n\n"
-        "COMMIT;\n\n")
+        f"VALUES ('r2', 'upgrade', '{s2}', CURRENT_TIMESTAMP, NULL, '0.1.0');\n\n" + commit)
+    assert project("stamp", "r2:r3", "--sql", ok=True).stdout == (
+        begin + create_log +
+        "UPDATE mig_version SET version_num='r3' WHERE mig_version.version_num = 'r2';\n\n"
+        "INSERT INTO mig_log (revision, direction, checksum, applied_at, duration_ms, mig_version) "
+        f"VALUES ('r3', 'stamp', '{s3}', CURRENT_TIMESTAMP, NULL, '0.1.0');\n\n" + commit)
+    assert "RETURNING" not in project("upgrade", "head", "--sql", ok=True).stdout
+
+
+@pytest.mark.parametrize("project", ["sqlite"], indirect=True)  # the file run by sqlite3 itself
+def test_offline_sql_file_leaves_the_rows_of_an_online_run(project: Project) -> None:
+    paths = _three(project)
+    s1, s2 = _checksum(paths[0]), _checksum(paths[1])
     full = project("upgrade", "head", "--sql", ok=True).stdout
     assert ("INSERT INTO mig_log (revision, direction, checksum, applied_at, duration_ms, mig_version) "
             f"VALUES ('r1', 'upgrade', '{s1}', CURRENT_TIMESTAMP, NULL, '0.1.0');") in full

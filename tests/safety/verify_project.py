@@ -60,6 +60,22 @@ class Project:
         lines.insert(lines.index("[mig]") + 1, f"url = {self.url!r}")
         toml.write_text("\n".join(lines) + "\n" + extra)
 
+    def alembic_upgrade(self, target: str) -> None:
+        """Alembic's own upgrade on the project's database, from a copy of the scripts importing alembic."""
+        from alembic import command as alembic_command
+        from alembic.config import Config as AlembicConfig
+
+        folder = self.root.parent / "alembic_project"
+        versions = folder / "versions"
+        versions.mkdir(parents=True, exist_ok=True)
+        (folder / "env.py").write_text(ALEMBIC_ENV)
+        for path in self.versions.glob("*.py"):
+            (versions / path.name).write_text(path.read_text().replace("from mig import op", "from alembic import op"))
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(folder))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        alembic_command.upgrade(config, target)
+
     def script(self, rev: str, down: str | None, upgrade: str, downgrade: str = "pass",
                tool: str = "mig") -> Path:
         path = self.versions / f"{rev}_step.py"
@@ -69,6 +85,19 @@ class Project:
             downgrade=textwrap.indent(textwrap.dedent(downgrade).strip(), "    ")))
         return path
 
+
+ALEMBIC_ENV = '''\
+from sqlalchemy import engine_from_config, pool
+from alembic import context
+
+config = context.config
+connectable = engine_from_config(config.get_section(config.config_ini_section, {}),
+                                 prefix="sqlalchemy.", poolclass=pool.NullPool)
+with connectable.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
 
 SCRIPT = '''\
 """step {rev}"""

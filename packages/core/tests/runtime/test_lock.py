@@ -82,3 +82,35 @@ def test_a_bad_lock_timeout_is_a_config_error(value: object, message: str) -> No
             lock.lock_timeout(ctx)
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
+def test_the_lock_depth_is_a_field_of_the_context_and_an_error_lets_the_lock_go(
+        request: pytest.FixtureRequest, tmp_path: Path, database: str) -> None:
+    """``MigrationContext._lock_depth`` counts the open ``migration_lock`` blocks; the outermost
+    takes the lock, an exception inside nested blocks leaves the depth at 0 and the lock free."""
+    if database == "sqlite":
+        url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    else:
+        url = request.getfixturevalue(f"mig_{database}_clean_database")
+    _, first, ctx = _context(url, lock_timeout=0)
+    _, second, other = _context(url, lock_timeout=0)
+    try:
+        assert ctx._lock_depth == 0
+        with pytest.raises(RuntimeError, match="inside"):
+            with lock.migration_lock(ctx):
+                assert ctx._lock_depth == 1
+                with lock.migration_lock(ctx):
+                    assert ctx._lock_depth == 2
+                    with pytest.raises(LockError), lock.migration_lock(other):
+                        pass
+                    assert other._lock_depth == 0
+                    raise RuntimeError("inside")
+        assert ctx._lock_depth == 0
+        with lock.migration_lock(other):  # released: the other context gets it at once
+            assert other._lock_depth == 1
+            with pytest.raises(LockError), lock.migration_lock(ctx):  # and this one takes it anew
+                pass
+    finally:
+        first.close()
+        second.close()

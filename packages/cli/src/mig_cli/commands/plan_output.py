@@ -1,4 +1,4 @@
-"""How ``upgrade --plan`` / ``downgrade --plan`` print a :class:`mig.runtime.plan.Plan` (text and ``--json``)."""
+"""How ``upgrade --plan`` / ``downgrade --plan`` / ``stamp --plan`` print a :class:`mig.runtime.plan.Plan` (text and ``--json``)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,31 @@ def show_plan(config: Any, revision: str, *, upgrade: bool, sql: bool, as_json: 
     """Plan ``upgrade``/``downgrade`` to ``revision`` and print it (text, or ``--json``)."""
     from mig import command
 
+    check_plan_options(sql=sql, plan=plan)
+    fn = command.plan_upgrade if upgrade else command.plan_downgrade
+    print_plan(fn(config, revision, tag=tag), as_json=as_json)
+
+
+def show_stamp_plan(config: Any, revisions: list[str], *, sql: bool, as_json: bool, plan: bool,
+                    tag: str | None = None, purge: bool = False) -> None:
+    """Plan ``stamp REVISIONS`` and print it (text, or ``--json``)."""
+    from mig import command
+
+    check_plan_options(sql=sql, plan=plan)
+    print_plan(command.plan_stamp(config, revisions, tag=tag, purge=purge), as_json=as_json)
+
+
+def check_plan_options(*, sql: bool, plan: bool) -> None:
+    """``--json`` needs ``--plan``; ``--plan`` and ``--sql`` exclude each other (usage errors)."""
     if not plan:
         raise click.UsageError("--json goes with --plan (the plan as JSON)")
     if sql:
         raise click.UsageError("--plan and --sql exclude each other: --plan reads the current version "
                                "from the database, --sql writes a range's SQL without reading it")
-    fn = command.plan_upgrade if upgrade else command.plan_downgrade
-    result = fn(config, revision, tag=tag)
+
+
+def print_plan(result: Any, *, as_json: bool) -> None:
+    """A plan on stdout, as text or (``--json``) as JSON."""
     if as_json:
         echo_json(result.as_json())
         return
@@ -63,6 +81,12 @@ def _format_run(plan: Any, run: Any) -> str:
         lines.append(f"Transactions: {_TRANSACTIONS[run.transactions]}")
     if not run.version_table_exists:
         lines.append("Version table: does not exist yet; the run creates it")
+    if not run.log_table_exists:
+        line = f"Log table: {run.log_table} does not exist yet; the run creates it"
+        if run.baseline:
+            line += (f", then records the current files of {len(run.baseline)} applied migration(s) "
+                     f"as the baseline ({', '.join(run.baseline)})")
+        lines.append(line)
     lines.append("")
     if run.before:
         lines.append("Before the first step:")
@@ -89,6 +113,10 @@ def _format_run(plan: Any, run: Any) -> str:
 
 
 def _describe(step: Any) -> str:
+    if step.direction == "stamp":
+        before = ", ".join(step.heads_before) or "base"
+        after = ", ".join(step.heads_after) or "base"
+        return f"stamp {before} -> {after} (version rows only, no migration runs)"
     parents = ", ".join(step.down_revisions) or "base"
     if step.direction == "upgrade":
         move = f"upgrade {parents} -> {step.revision}"
@@ -114,4 +142,4 @@ def _statements(statements: Any) -> list[str]:
     return lines
 
 
-__all__ = ["format_plan", "plan_options", "show_plan"]
+__all__ = ["check_plan_options", "format_plan", "plan_options", "print_plan", "show_plan", "show_stamp_plan"]

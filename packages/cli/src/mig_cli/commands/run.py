@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from mig_cli.commands.options import RELATIVE, no_options
-from mig_cli.commands.plan_output import plan_options, show_plan
+from mig_cli.commands.plan_output import plan_options, show_plan, show_stamp_plan
 from mig_cli.output import echo_json, format_revision, format_verbose, revision_json
 from mig_cli.state import CliState
 
@@ -102,12 +102,17 @@ def downgrade(state: CliState, revision: str, sql: bool, tag: str | None, plan: 
 @tag_option
 @click.option("--purge", is_flag=True, help="Empty the version table before stamping.")
 @lock_options
+@plan_options
 @click.pass_obj
 def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | None,
-          purge: bool, **_lock: Any) -> None:
+          purge: bool, plan: bool = False, as_json: bool = False, **_lock: Any) -> None:
     """Set the version table to REVISIONS without running any migration."""
     from mig import command
 
+    if plan or as_json:  # --plan: mig_cli.commands.plan_output
+        show_stamp_plan(state.config(cmd_opts=click.get_current_context().params), list(revisions),
+                        sql=sql, as_json=as_json, plan=plan, tag=tag, purge=purge)
+        return
     config = _prepare(state, sql)
     command.stamp(config, list(revisions), sql=sql, tag=tag, purge=purge)
 

@@ -24,8 +24,8 @@ _WHERE = {
     "plan_adopt": "adopt", "apply_adopt": "adopt",
     # comparing the applied migrations with their files
     "verify": "integrity",
-    # what upgrade/downgrade would do (--plan)
-    "plan_upgrade": "plan", "plan_downgrade": "plan",
+    # what upgrade/downgrade/stamp would do (--plan)
+    "plan_upgrade": "plan", "plan_downgrade": "plan", "plan_stamp": "plan",
 }
 
 __all__ = sorted(_WHERE)

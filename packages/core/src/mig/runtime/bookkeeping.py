@@ -31,5 +31,16 @@ class BookkeepingTable:
             self._exists = bool(inspect(connection).has_table(self.name, schema=self.schema))
         return self._exists
 
+    def known_to_exist(self, exists: bool) -> None:
+        """Say whether the table exists, as read from the live database: an offline context that
+        knows it (a plan) then writes what the online run will instead of what a SQL file must
+        (``CREATE TABLE`` only where the table is missing, no ``IF NOT EXISTS``)."""
+        self._exists = exists
+
+    @property
+    def existence_known(self) -> bool:
+        """Online always; offline only after :meth:`known_to_exist` (a ``--sql`` file does not know)."""
+        return not self.impl.as_sql or self._exists is not None
+
 
 __all__ = ["BookkeepingTable"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from mig import pyfile
 from mig.errors import ConfigError
 from mig.runtime import state
-from mig.runtime.migration import MigrationContext, PlanFn
+from mig.runtime.migration import MigrationContext, PlanFn, PlanSink
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -57,6 +57,8 @@ class EnvironmentContext:
         self.tag = tag
         self.create_version_table = create_version_table
         self.lock = lock
+        #: ``--plan``: where ``run_migrations()`` writes the run down instead of doing it.
+        self.plan: PlanSink | None = None
         self.context_opts: dict[str, Any] = {}
         self._migration_context: MigrationContext | None = None
         self._env_module: ModuleType | None = None

@@ -102,16 +102,16 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
     Does nothing offline, with ``--no-lock`` / ``lock = false``, or when ``wanted`` is false.
     Raises :class:`mig.errors.LockError` naming the holder when ``lock_timeout`` runs out.
     """
-    if ctx.as_sql and wanted and not getattr(ctx, "_lock_depth", 0) and offline_lock_wanted(ctx):
+    if ctx.as_sql and wanted and not ctx._lock_depth and offline_lock_wanted(ctx):
         with _offline_lock(ctx):
             yield
         return
-    if getattr(ctx, "_lock_depth", 0) or not lock_wanted(ctx, wanted):
-        ctx._lock_depth = getattr(ctx, "_lock_depth", 0) + 1  # type: ignore[attr-defined]
+    if ctx._lock_depth or not lock_wanted(ctx, wanted):
+        ctx._lock_depth += 1
         try:
             yield
         finally:
-            ctx._lock_depth -= 1  # type: ignore[attr-defined]
+            ctx._lock_depth -= 1
         return
     impl = ctx.impl
     connection = impl.require_connection("taking the migration lock")
@@ -132,12 +132,12 @@ def migration_lock(ctx: MigrationContext, *, wanted: bool = True) -> Iterator[No
             f"{': ' + holder if holder else ''}; waited {timeout:g} s. Wait for it to finish and run "
             f"again, raise --lock-timeout / lock_timeout, or (only if you know no run is going on) "
             f"pass --no-lock")
-    ctx._lock_depth = 1  # type: ignore[attr-defined]
+    ctx._lock_depth = 1
     log.debug("holding the migration lock %s", key)
     try:
         yield
     finally:
-        ctx._lock_depth = 0  # type: ignore[attr-defined]
+        ctx._lock_depth = 0
         if handle is not None:
             _release_after_transaction(ctx, lambda: impl.release_migration_lock(handle))
 
@@ -163,11 +163,11 @@ def _offline_lock(ctx: MigrationContext) -> Iterator[None]:
     else:
         for sql in statements[0]:
             impl._write(sql)
-    ctx._lock_depth = 1  # type: ignore[attr-defined]
+    ctx._lock_depth = 1
     try:
         yield
     finally:
-        ctx._lock_depth = 0  # type: ignore[attr-defined]
+        ctx._lock_depth = 0
     if statements is not None:
         for sql in statements[1]:
             impl._write(sql)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from mig.errors import DialectNotFoundError, MigError, MigrationFailedError
 from mig.runtime import state
@@ -28,6 +28,17 @@ log = logging.getLogger("mig.runtime")
 #: ``plan(current_heads, migration_context) -> steps``; a step has ``script``, ``direction``,
 #: ``heads_before``, ``heads_after`` (see :class:`mig.revision.plan.Step`).
 PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Any]]
+
+
+class PlanSink(Protocol):
+    """Where ``--plan`` writes a run down instead of doing it (:class:`mig.runtime.plan.Plan`).
+
+    A command that plans sets it as the environment's ``plan``; :meth:`MigrationContext.run_migrations`
+    then hands the run to :meth:`record` instead of running its steps.
+    """
+
+    def record(self, online: MigrationContext, plan: PlanFn, **kw: Any) -> None:
+        """Write down the steps ``plan`` gives for ``online``'s database (changing nothing)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,9 @@ class MigrationContext:
         self._operations: Operations | None = None
         self._transaction: RunTransaction | None = None
         self._after_transaction: list[Callable[[], None]] = []
+        #: How many :func:`mig.runtime.lock.migration_lock` blocks of this context are open
+        #: (the lock is taken by the outermost one only; 0: not held).
+        self._lock_depth = 0
         self._offline_bind: Engine | None = None
         #: The keyword arguments of the current ``run_migrations`` call (``engine_name`` in a
         #: multi-database env.py); the scripts' functions receive them too.
@@ -229,12 +243,21 @@ class MigrationContext:
             self.version.create()
             self._ensure_log()
 
-    def _ensure_log(self) -> None:
-        """Create the log table beside the version table (adopting a database that has none)."""
+    def _ensure_log(self) -> list[str] | None:
+        """Create the log table beside the version table (adopting a database that has none);
+        the revisions recorded as the baseline (see :meth:`StepLog.adopt`)."""
         from mig.runtime import verifying
 
-        heads = () if self.as_sql else self.version.heads(self.impl.require_connection("adopting"))
-        self.steplog.adopt(heads, verifying.revision_map(self))
+        heads = self.get_current_heads() if self.steplog.existence_known else ()
+        return self.steplog.adopt(heads, verifying.revision_map(self))
+
+    def _ensure_tables(self, heads: Sequence[str], has_steps: bool) -> None:
+        """Before the first step: online, the version and log tables (created if missing); a
+        ``--sql`` file from base creates them, one from a revision only the log (``IF NOT EXISTS``)."""
+        if not self.as_sql or (has_steps and not heads):
+            self.ensure_version_table()
+        elif has_steps:
+            self.steplog.create()
 
     def stamp(self, heads_before: Sequence[str], heads_after: Sequence[str]) -> None:
         self.version.apply(heads_before, heads_after)
@@ -244,11 +267,9 @@ class MigrationContext:
         under the migration lock when the run may write (:mod:`mig.runtime.lock`)."""
         from mig.runtime.lock import migration_lock
 
-        sink = getattr(self.environment, "plan", None)
+        sink: PlanSink | None = getattr(self.environment, "plan", None)
         if sink is not None:  # --plan: the same steps, written down instead of run
-            from mig.runtime.plan import run_plan
-
-            run_plan(self, plan, sink, **kw)
+            sink.record(self, plan, **kw)
             return
         with migration_lock(self, wanted=create_version_table):
             self._run_steps(plan, create_version_table=create_version_table, **kw)
@@ -269,10 +290,8 @@ class MigrationContext:
             from mig.runtime import verifying
 
             verifying.before_run(self, heads, steps)
-        if create_version_table and (not as_sql or not heads) and (steps or not as_sql):
-            self.ensure_version_table()
-        elif as_sql and create_version_table and steps:
-            self.steplog.create()
+        if create_version_table:
+            self._ensure_tables(heads, bool(steps))
         if not steps:
             return
         operations = self.operations
@@ -429,4 +448,4 @@ def dialect_for(url: Any = None, dialect_name: str | None = None,
     return dialect_cls(**opts)  # type: ignore[no-any-return,unused-ignore]
 
 
-__all__ = ["MigrationContext", "StepInfo", "describe_exception", "dialect_for", "impl_class_for", "step_failure"]
+__all__ = ["MigrationContext", "PlanFn", "PlanSink", "StepInfo", "describe_exception", "dialect_for", "impl_class_for", "step_failure"]

@@ -1,4 +1,4 @@
-"""The plan step of a run (``upgrade --plan``, ``downgrade --plan``): the run, written down instead of done.
+"""The plan step of a run (``upgrade``, ``downgrade``, ``stamp`` ``--plan``): the run, written down instead of done.
 
 The plan is not a simulator beside the run: env.py connects as for a real
 run and calls ``run_migrations()``; there, instead of running the steps,
@@ -66,6 +66,9 @@ class PlanStep:
     needs_database: list[str] = field(default_factory=list)
     #: the step stopped being plannable here (a read through ``op.get_bind()``)
     incomplete: bool = False
+    #: the version rows before and after the step
+    heads_before: tuple[str, ...] = ()
+    heads_after: tuple[str, ...] = ()
 
     @property
     def autocommit(self) -> bool:
@@ -76,7 +79,8 @@ class PlanStep:
                 "down_revisions": list(self.down_revisions), "file": self.file, "message": self.message,
                 "statements": [s.as_json() for s in self.statements],
                 "autocommit": self.autocommit, "needs_database": list(self.needs_database),
-                "incomplete": self.incomplete}
+                "incomplete": self.incomplete, "heads_before": list(self.heads_before),
+                "heads_after": list(self.heads_after)}
 
 
 @dataclass
@@ -90,6 +94,12 @@ class PlanRun:
     engine_name: str | None = None
     locked: bool = False
     version_table_exists: bool = True
+    #: the log table (``mig_log``); when it does not exist the run creates it and, on a database
+    #: with applied migrations (Alembic migrated it), writes their ``baseline`` rows first
+    log_table: str = "mig_log"
+    log_table_exists: bool = True
+    #: the applied revisions whose ``baseline`` rows the run writes when it creates the log
+    baseline: list[str] = field(default_factory=list)
     before: list[PlanStatement] = field(default_factory=list)
     steps: list[PlanStep] = field(default_factory=list)
     after: list[PlanStatement] = field(default_factory=list)
@@ -106,6 +116,8 @@ class PlanRun:
     def as_json(self) -> dict[str, Any]:
         return {"engine_name": self.engine_name, "dialect": self.dialect, "current": list(self.current),
                 "locked": self.locked, "version_table_exists": self.version_table_exists,
+                "log_table": self.log_table, "log_table_exists": self.log_table_exists,
+                "baseline": list(self.baseline),
                 "transactional_ddl": self.transactional_ddl,
                 "transaction_per_migration": self.transaction_per_migration,
                 "transactions": self.transactions,
@@ -130,6 +142,10 @@ class Plan:
     def as_json(self) -> dict[str, Any]:
         return {"command": self.command, "target": self.target, "nothing_to_do": self.nothing_to_do,
                 "runs": [run.as_json() for run in self.runs]}
+
+    def record(self, online: MigrationContext, plan: PlanFn, **kw: Any) -> None:
+        """Add the plan of ``online``'s run (:class:`mig.runtime.migration.PlanSink`; see :func:`run_plan`)."""
+        run_plan(online, plan, self, **kw)
 
 
 class _Recorder:
@@ -233,7 +249,7 @@ class PlanContext(MigrationContext):
     """The offline migration context of a plan: heads from the live database, output to the plan."""
 
     def __init__(self, online: MigrationContext, heads: tuple[str, ...], table_exists: bool,
-                 recorder: _Recorder) -> None:
+                 log_exists: bool, recorder: _Recorder) -> None:
         opts = dict(online.opts)
         opts.update(as_sql=True, output_buffer=recorder,
                     impl_class=_plan_impl_class(type(online.impl)))
@@ -242,12 +258,14 @@ class PlanContext(MigrationContext):
         self.transaction_per_migration = online.transaction_per_migration
         self.impl.recorder = recorder  # type: ignore[attr-defined]
         self._heads = heads
-        self._table_exists = table_exists
         self._online = online
+        self._table_exists = table_exists
+        self._log_exists = log_exists
         self.version.drop = lambda: None  # type: ignore[method-assign]  # online the table stays
-        connection = online.connection
-        if table_exists and connection is not None and online.steplog.exists(connection):
-            self.steplog.create = lambda: False  # type: ignore[method-assign]  # it is there already
+        # what the run finds, read from the database: it writes the CREATE TABLEs (and a log's
+        # baseline rows) only for what is missing, and so does the plan
+        self.version.known_to_exist(table_exists)
+        self.steplog.known_to_exist(log_exists)
 
     @property
     def connection(self) -> Any:
@@ -256,14 +274,24 @@ class PlanContext(MigrationContext):
     def get_current_heads(self) -> tuple[str, ...]:
         return self._heads
 
+    def _ensure_tables(self, heads: Sequence[str], has_steps: bool) -> None:
+        if has_steps:  # as online: whatever the database has, the missing tables are created
+            self.ensure_version_table()
+
     def ensure_version_table(self) -> None:
-        if self._table_exists:
+        if self._table_exists and self._log_exists:
             return
         if self.transaction_per_migration:  # as online: in a transaction of its own
             with self.begin_transaction(_per_migration=True):
                 super().ensure_version_table()
         else:
             super().ensure_version_table()
+
+    def _ensure_log(self) -> list[str] | None:
+        baseline = super()._ensure_log()
+        recorder: _Recorder = self.impl.recorder  # type: ignore[attr-defined]
+        recorder.run.baseline = list(baseline or ())
+        return baseline
 
     def autocommit_block(self) -> AbstractContextManager[None]:
         return self._autocommit()
@@ -287,20 +315,22 @@ def run_plan(online: MigrationContext, plan: PlanFn, sink: Plan, **kw: Any) -> N
     with migration_lock(online, wanted=True):
         locked = lock_wanted(online, True)
         table_exists = online.version.exists(connection)
+        log_exists = online.steplog.exists(connection)
         heads = online.version.heads(connection)
         engine_name = kw.get("engine_name")
         run = PlanRun(dialect=online.dialect.name, current=heads,
                       transactional_ddl=bool(online.impl.transactional_ddl),
                       transaction_per_migration=online.transaction_per_migration,
                       engine_name=None if engine_name is None else str(engine_name),
-                      locked=locked, version_table_exists=table_exists)
+                      locked=locked, version_table_exists=table_exists,
+                      log_table=online.steplog.qualified_name, log_table_exists=log_exists)
         sink.runs.append(run)
         steps = list(plan(heads, online))
         if not steps:
             return
         impl_ref: list[DialectImpl] = []
         recorder = _Recorder(run, impl_ref)
-        ctx = PlanContext(online, heads, table_exists, recorder)
+        ctx = PlanContext(online, heads, table_exists, log_exists, recorder)
         impl_ref.append(ctx.impl)
         for index, step in enumerate(steps):
             recorder.steps_by_index[index] = _plan_step(index, step)
@@ -328,10 +358,12 @@ def _offline_cause(exc: BaseException) -> OfflineError | None:
 
 def _plan_step(index: int, step: Any) -> PlanStep:
     script = step.script
-    if script is None:
-        return PlanStep(index, step.direction, None, (), None, "stamp")
+    before, after = tuple(sorted(step.heads_before)), tuple(sorted(step.heads_after))
+    if script is None:  # ``stamp``: only the version rows (and the log rows) change
+        return PlanStep(index, "stamp", None, (), None, "", heads_before=before, heads_after=after)
     return PlanStep(index, step.direction, script.revision, tuple(script.down_revisions),
-                    getattr(script, "_file", None) or str(script.path), script.doc)
+                    getattr(script, "_file", None) or str(script.path), script.doc,
+                    heads_before=before, heads_after=after)
 
 
 def _run_recorded(ctx: PlanContext, run: PlanRun, recorder: _Recorder, steps: Sequence[Any],

@@ -13,7 +13,8 @@ version rows and in the same transaction: a step that fails and rolls back
 leaves no row. Its statements are SQLAlchemy constructs sent through the
 dialect's one sink (:meth:`DialectImpl.execute`); offline they are written
 with their values inline (``applied_at`` is then the database's
-``CURRENT_TIMESTAMP`` when the DBA runs the file, and the duration is NULL).
+``CURRENT_TIMESTAMP`` when the DBA runs the file, and the duration is NULL)
+and without the ``RETURNING`` of the new ``id`` that SQLAlchemy adds online.
 """
 
 from __future__ import annotations
@@ -113,10 +114,16 @@ class StepLog(BookkeepingTable):
     # -- writing -------------------------------------------------------------
 
     def create(self) -> bool:
-        """Create the table; online only if it does not exist (then ``True``), offline ``IF NOT EXISTS``."""
+        """Create the table if it does not exist (then ``True``). Offline: ``CREATE TABLE IF NOT
+        EXISTS`` (a SQL file does not know the database), or, when :meth:`known_to_exist` said
+        (a plan), the run's own ``CREATE TABLE`` where the table is missing."""
         impl = self.impl
         if impl.as_sql:
-            impl.execute(CreateTable(self.table, if_not_exists=True))
+            if self._exists:
+                return False
+            impl.execute(CreateTable(self.table, if_not_exists=self._exists is None))
+            if self._exists is not None:
+                self._exists = True
             return True
         if self.exists(impl.require_connection("creating the log table")):
             return False
@@ -131,7 +138,8 @@ class StepLog(BookkeepingTable):
                                   "duration_ms": duration_ms, "mig_version": self.mig_version}
         if impl.as_sql:
             values["duration_ms"] = None
-            impl.execute(insert(self.table).values(applied_at=func.current_timestamp(), **values))
+            # inline(): no ``RETURNING id`` (PostgreSQL, MariaDB): a SQL file has no use for the new id
+            impl.execute(insert(self.table).inline().values(applied_at=func.current_timestamp(), **values))
             return
         values["applied_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
         impl.execute(self._insert, values)
@@ -159,20 +167,25 @@ class StepLog(BookkeepingTable):
             done.append(rev)
         return done
 
-    def adopt(self, heads: Iterable[str], revision_map: Any) -> int | None:
-        """Create the table if needed (online); a database that already has applied revisions
-        gets their current files as the ``baseline``. Returns how many, or ``None`` if the
-        table was there already."""
-        if not self.create() or self.impl.as_sql:
+    def adopt(self, heads: Iterable[str], revision_map: Any) -> list[str] | None:
+        """Create the table if needed; a database that already has applied revisions (``heads``)
+        gets their current files as the ``baseline``. Returns those revisions (in order), or
+        ``None`` if the table was there already or (a ``--sql`` file) whether it is there is not known.
+
+        A plan (offline, :meth:`known_to_exist`) writes the same ``CREATE TABLE`` and baseline
+        rows as the run it plans."""
+        known = self.existence_known
+        if not self.create() or not known:
             return None
         rows = [h for h in heads if h]
         if not rows or revision_map is None:
-            return 0
+            return []
         applied = applied_set(revision_map, rows)
         done = self.record_baseline(revision_map, applied)
-        log.info("adopted a database without a log table: recorded the current files of %d applied "
-                 "migration(s) as the baseline in %s", len(done), self.qualified_name)
-        return len(done)
+        if not self.impl.as_sql:
+            log.info("adopted a database without a log table: recorded the current files of %d applied "
+                     "migration(s) as the baseline in %s", len(done), self.qualified_name)
+        return done
 
 
 def applied_set(revision_map: Any, heads: Iterable[str]) -> set[str]:

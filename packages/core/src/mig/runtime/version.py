@@ -78,12 +78,14 @@ class VersionTable(BookkeepingTable):
     # -- writing -------------------------------------------------------------
 
     def create(self) -> None:
-        """Create the table (online: only if it does not exist)."""
+        """Create the table (online, or offline when :meth:`known_to_exist`: only if it does not exist)."""
         impl = self.impl
         if not impl.as_sql:
             connection = impl.require_connection("creating the version table")
             if self.exists(connection):
                 return
+        elif self._exists:
+            return
         impl.execute(CreateTable(self.table))
         self._exists = True
 
