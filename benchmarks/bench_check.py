@@ -17,6 +17,8 @@ Contestants, timed as whole processes, interleaved (odd rounds reversed):
   ``MetaData().reflect()`` of the database (the floor: reading the schema,
   with no comparison, no models and no tool). Its in-process time (connect to
   done) is printed too.
+- ``models``: a Python process that imports SQLAlchemy and the models and
+  connects, nothing else: what both tools pay before they read the database.
 
 Then, in one process that has imported the models, ``MetaData().reflect()``
 and mig's ``compare_metadata()`` are timed interleaved: the comparison
@@ -111,6 +113,15 @@ print(time.perf_counter() - start)
 """
 
 
+MODELS_CHILD = r"""
+import sys
+import sqlalchemy as sa
+sys.path.insert(0, sys.argv[2])
+from models import metadata
+sa.create_engine(sys.argv[1]).connect().close()
+"""
+
+
 ENGINE_CHILD = r"""
 import json, os, statistics, sys, time
 import sqlalchemy as sa
@@ -195,6 +206,13 @@ def run_reflect(url: str, tables: int, inner: list[float]) -> float:
     return elapsed
 
 
+def run_models(url: str, tables: int, folder: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", MODELS_CHILD, url, str(folder)], check=True,
+                   capture_output=True, text=True, env=child_env(tables))
+    return time.perf_counter() - start
+
+
 def prepare(kind: str, url: str, root: Path, tables: int) -> str:
     """A fresh database holding the model without its drift; returns its URL."""
     import sqlalchemy as sa
@@ -242,6 +260,7 @@ def bench(kind: str, url: str, root: Path, tables: int, rounds: int) -> dict[str
         "alembic": lambda: run_check("alembic", projects["alembic"], tables),
         "mig": lambda: run_check("mig", projects["mig"], tables),
         "reflect": lambda: run_reflect(target, tables, inner),
+        "models": lambda: run_models(target, tables, projects["mig"]),
     }, rounds)
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"check, {tables} tables, a drift in every tenth, {kind}")
@@ -250,6 +269,8 @@ def bench(kind: str, url: str, root: Path, tables: int, rounds: int) -> dict[str
     print(f"  (reflect in-process, connect to done: median {statistics.median(inner[1:] or inner):.3f} s)")
     print(f"  mig/alembic {medians['mig'] / medians['alembic']:.3f}x")
     print(f"  mig/reflect {medians['mig'] / medians['reflect']:.3f}x")
+    print(f"  models floor/alembic {medians['models'] / medians['alembic']:.3f}x "
+          f"(importing the models and connecting, before any reading)")
     inside = engine_only(target, tables, rounds, projects["mig"])
     print(f"  in one process: MetaData.reflect() {inside['reflect']:.3f} s, compare_metadata() "
           f"{inside['compare']:.3f} s, compare/reflect {inside['compare'] / inside['reflect']:.3f}x")
