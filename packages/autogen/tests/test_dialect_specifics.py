@@ -90,3 +90,32 @@ def test_mysql_string_to_text_is_a_difference(request: pytest.FixtureRequest) ->
         assert ops_of(engine, model) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_a_table_without_columns_is_a_table(pg_engine: sa.Engine) -> None:
+    with pg_engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE bare ()"))
+    model = sa.MetaData()
+    sa.Table("bare", model)
+    assert described(pg_engine, model) == []
+    sa.Table("bare", model, sa.Column("n", sa.Integer), extend_existing=True)
+    assert described(pg_engine, model) == ["add_column bare.n"]
+    assert described(pg_engine, sa.MetaData()) == ["drop_table bare"]
+
+
+@pytest.mark.postgresql
+def test_descending_index_columns(pg_engine: sa.Engine) -> None:
+    db = sa.MetaData()
+    t = _t(db)
+    sa.Index("ix_n_desc", t.c.n.desc(), t.c.email)
+    db.create_all(pg_engine)
+    assert described(pg_engine, db) == []
+    model = sa.MetaData()
+    t = _t(model)
+    sa.Index("ix_n_desc", t.c.n, t.c.email)
+    ops = ops_of(pg_engine, model)
+    assert [op.describe() for op in ops] == ["drop_index ix_n_desc", "create_index ix_n_desc on t"]
+    dropped = ops[0]
+    assert isinstance(dropped, DropIndexOp)
+    assert [str(c) for c in dropped.existing_columns or ()] == ["n DESC", "email"]

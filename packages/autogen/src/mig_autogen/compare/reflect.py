@@ -77,7 +77,7 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
     if not names:
         return {}
     inspector = ctx.inspector
-    wanted = set(names)
+    wanted = set(names)  # the names ``include_name`` kept
     # reading everything is cheaper than filtering on most of the schema's names (SQLAlchemy's own rule)
     filter_names = names if len(names) * 2 <= len(ctx.table_names(schema)) else None
     unreflectable: dict[tuple[str | None, str], Exception] = {}
@@ -99,10 +99,9 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
             raise error
     tables: dict[str, ReflectedTable] = {}
     holders = MetaData()
-    for key, cols in columns.items():
-        name = key[1]
-        if name not in wanted:
-            continue
+    for name in names:
+        key = (schema, name)
+        cols = columns.get(key) or []  # a table without columns (PostgreSQL allows one) is still a table
         table = ReflectedTable(name, schema)
         _announce(inspector, Table(name, holders, schema=schema), cols)
         table.columns = {c["name"]: c for c in cols}
