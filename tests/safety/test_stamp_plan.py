@@ -126,3 +126,15 @@ def test_stamp_plan_usage_errors(tmp_path: Path) -> None:
     assert "mig: error: --plan reads the current revision from the database; give one target revision, " \
            "not a range (a1:b2)" in result.stderr
     assert not (p.root / "app.db").exists()
+
+
+def test_stamp_plan_on_a_missing_sqlite_file_leaves_no_file(tmp_path: Path) -> None:
+    p = Project(tmp_path, "sqlite:///app.db")
+    p.init()
+    three_steps(p)
+    plan = p.plan("stamp", "b2")
+    (run,) = plan["runs"]
+    assert (run["locked"], run["current"], run["version_table_exists"]) == (False, [], False)
+    assert not (p.root / "app.db").exists()
+    assert "Lock: not taken" in p("stamp", "b2", "--plan").stdout
+    assert sorted(f.name for f in p.root.iterdir()) == ["mig.toml", "migrations"]
