@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mig.errors import ConfigError
+from mig.locations import is_package_resource, package_resource
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -214,13 +215,21 @@ class Config:
         path = Path(value)
         return path if path.is_absolute() else (self.root / path)
 
+    def location(self, value: str, key: str) -> Path:
+        """A configured folder: a path (relative to the file) or a package resource (``myapp:migrations``)."""
+        if is_package_resource(value):
+            search = [str(p) for p in self.prepend_sys_path] + sys.path
+            return package_resource(value, search, key)
+        return self.resolve(value)
+
     @property
     def script_location(self) -> Path:
+        """The migrations folder: a path, or ``package:folder`` inside an importable package."""
         value = self.options.get("script_location")
         if not value:
             where = f" in {self.config_file}" if self.config_file else ""
             raise ConfigError(f"script_location is not set{where}; run `mig init migrations` or add script_location = \"migrations\"")
-        return self.resolve(str(value))
+        return self.location(str(value), "script_location")
 
     @property
     def version_locations(self) -> list[Path]:
@@ -232,7 +241,7 @@ class Config:
             parts = value.replace(",", " ").split()
         else:
             parts = [str(v) for v in value]
-        return [self.resolve(p) for p in parts]
+        return [self.location(p, "version_locations") for p in parts]
 
     @property
     def url(self) -> str | None:

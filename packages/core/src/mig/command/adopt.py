@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mig.errors import CommandError
+from mig.errors import CommandError, ConfigError
+from mig.locations import is_package_resource, package_resource
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -303,10 +304,8 @@ def _mig_options(source: Path, alembic: dict[str, Any], sections: dict[str, dict
                                             f"where config.get_main_option({key!r}) still finds it"))
             continue
         if key == "script_location":
-            if ":" in str(value) and not Path(str(value)).is_absolute() and not re.match(r"^[A-Za-z]:", str(value)):
-                findings.append(Finding(source, 0, f"script_location = {value} names a package resource; "
-                                                   f"mig needs a folder: set script_location in mig.toml"))
-            value = _relative(str(value), cwd, base)
+            if not is_package_resource(str(value)):  # a package resource is found the same way by mig
+                value = _relative(str(value), cwd, base)
         elif key == "sqlalchemy.url":
             value = _url(str(value), cwd, base)
         elif key == "truncate_slug_length":
@@ -315,7 +314,7 @@ def _mig_options(source: Path, alembic: dict[str, Any], sections: dict[str, dict
             value = _as_bool(value)
         options[target] = value
     if "version_locations" in alembic:
-        options["version_locations"] = [_relative(p, cwd, base)
+        options["version_locations"] = [p if is_package_resource(p) else _relative(p, cwd, base)
                                         for p in _paths(alembic["version_locations"], separator)]
     if "prepend_sys_path" in alembic:
         options["prepend_sys_path"] = [_relative(p, cwd, base)
@@ -540,6 +539,17 @@ def _read(path: Path) -> str:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
 
 
+def _folder(value: str, base: Path, search: list[str], key: str) -> Path:
+    """A folder of the new configuration: relative to the ``mig.toml``, or a package resource."""
+    if is_package_resource(value):
+        try:
+            return package_resource(value, search, key)
+        except ConfigError as exc:
+            raise CommandError(str(exc)) from None
+    path = Path(value)
+    return path if path.is_absolute() else base / path
+
+
 def plan_adopt(directory: str | os.PathLike[str] | None = None, source: str | os.PathLike[str] | None = None,
                config_path: str | os.PathLike[str] | None = None) -> AdoptPlan:
     """Work out what ``mig adopt`` does in ``directory`` (default: the current folder); write nothing.
@@ -560,9 +570,10 @@ def plan_adopt(directory: str | os.PathLike[str] | None = None, source: str | os
     options = _mig_options(file, alembic, sections, cwd, base, findings, notes)
     if "script_location" not in options:
         raise CommandError(f"{file} sets no script_location; add it (Alembic needs it too)")
-    location = Path(options["script_location"])
-    location = location if location.is_absolute() else base / location
-    locations = [base / p for p in options.get("version_locations", [])] or [location / "versions"]
+    search = [str(base / p) for p in options.get("prepend_sys_path", [])] + sys.path
+    location = _folder(str(options["script_location"]), base, search, "script_location")
+    locations = [_folder(p, base, search, "version_locations")
+                 for p in options.get("version_locations", [])] or [location / "versions"]
 
     changes: list[FileChange] = []
     version: dict[str, str] = {}
