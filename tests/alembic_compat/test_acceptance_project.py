@@ -104,6 +104,20 @@ def test_both_tools_end_equal_up_down_and_up_again(pair: ProjectPair) -> None:
     assert current(pair.run_mig("current").stdout) == current(pair.alembic.run("current")) == {HEAD}
 
 
+def test_env_py_that_begins_the_transaction_itself(pair: ProjectPair) -> None:
+    """``with engine.begin() as connection:`` in env.py: the whole run is in env.py's transaction, for
+    both tools, on every database (MySQL's per-migration commits included)."""
+    pair.alembic.run("-x", "own_transaction=1", "upgrade", "head")
+    pair.run_mig("-x", "own_transaction=1", "upgrade", "head")
+    assert_same(pair)
+    assert current(pair.run_mig("current").stdout) == {HEAD}
+    pair.alembic.run("-x", "own_transaction=1", "-x", "per_migration=1", "downgrade", CATALOG_DATA)
+    pair.run_mig("-x", "own_transaction=1", "-x", "per_migration=1", "downgrade", CATALOG_DATA)
+    assert pair.schema(pair.mig_url) == pair.schema(pair.alembic_url)
+    assert pair.rows(pair.mig_url, ROWS[1], ROWS[5]) == pair.rows(pair.alembic_url, ROWS[1], ROWS[5])
+    assert current(pair.run_mig("current").stdout) == current(pair.alembic.run("current"))
+
+
 def test_mig_finishes_what_alembic_started(pair: ProjectPair) -> None:
     """Alembic migrates the mig copy's database halfway (one branch, pulling in a ``depends_on``);
     mig finishes it and ends where Alembic all the way ends."""

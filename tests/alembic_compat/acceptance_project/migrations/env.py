@@ -44,7 +44,9 @@ def run_migrations_online() -> None:
     if "url" in xargs:
         section["sqlalchemy.url"] = xargs["url"]
     connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
-    with connectable.connect() as connection:
+    # -x own_transaction=1: env.py begins the transaction itself, as some projects do
+    opened = connectable.begin() if xargs.get("own_transaction") == "1" else connectable.connect()
+    with opened as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

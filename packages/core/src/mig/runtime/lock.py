@@ -184,8 +184,8 @@ def _release_after_transaction(ctx: MigrationContext, release: Callable[[], None
     # a transaction env.py began itself (``engine.begin()``): hold on until env.py has ended
     connection = ctx.connection
     later = getattr(ctx.environment, "_after_run", None)
-    if later is not None and not ctx.transaction_per_migration and connection is not None \
-            and connection.in_transaction():
+    if later is not None and (not ctx.transaction_per_migration or ctx.external_transaction) \
+            and connection is not None and connection.in_transaction():
         later.append(release)
         return
     release()

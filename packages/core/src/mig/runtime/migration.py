@@ -105,6 +105,11 @@ class MigrationContext:
         # the version table naming the last migration that completed.
         self.transaction_per_migration = (bool(opts.get("transaction_per_migration", False))
                                           or not self.impl.transactional_ddl)
+        #: env.py began a transaction itself before ``configure`` (``with engine.begin() as
+        #: connection``): the whole run stays inside it and env.py commits it, as with Alembic;
+        #: mig opens no transaction of its own, per run or per migration.
+        self.external_transaction = bool(connection is not None and not self.as_sql
+                                         and connection.in_transaction())
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
         #: The log table (one row per applied step, with the script's checksum), beside the version table.
@@ -203,6 +208,8 @@ class MigrationContext:
         impl = self.impl
         if self.transaction_per_migration != _per_migration:
             return nothing()
+        if _per_migration and self.external_transaction:
+            return nothing()  # every migration runs in env.py's own transaction
         offline_sql = impl.transactional_ddl
         if not self.as_sql:
             connection = self._connection
