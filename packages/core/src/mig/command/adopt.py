@@ -41,7 +41,13 @@ ALEMBIC_VERSION_TABLE = "alembic_version"
 #: ``from alembic import NAME`` that mig answers under the same name.
 SUPPORTED_NAMES = frozenset({"op", "context", "__version__"})
 #: ``alembic.X`` modules that mig has as ``mig.X``.
-SUPPORTED_MODULES = {"alembic.op": "mig.op", "alembic.context": "mig.context"}
+SUPPORTED_MODULES = {"alembic.op": "mig.op", "alembic.context": "mig.context",
+                     "alembic.operations": "mig.operations", "alembic.operations.ops": "mig.ops"}
+#: The names mig has in those modules where it has only some of Alembic's.
+SUPPORTED_MODULE_NAMES = {
+    "alembic.operations": frozenset({"Operations", "BatchOperations", "MigrateOperation", "ops"}),
+    "alembic.operations.ops": frozenset({"MigrateOperation"}),
+}
 
 #: What to do instead of an Alembic module mig does not have.
 INTERNALS_ADVICE = {
@@ -49,7 +55,8 @@ INTERNALS_ADVICE = {
     "autogenerate": "autogenerate is the mig-autogen plugin; remove the import or port it to its hooks",
     "runtime": "use mig.context (env.py API) or mig.runtime; check the names you use",
     "script": "use mig.revision (ScriptDirectory, Script) or the `mig heads`/`mig history` commands",
-    "operations": "use `from mig import op`; custom operations are registered through mig_register_operations",
+    "operations": "use `from mig import op`; a project's own operations use mig.operations (Operations."
+                  "register_operation, implementation_for, MigrateOperation) or mig_register_operations",
     "config": "mig reads mig.toml; use context.config (mig.config.Config) instead",
     "command": "use mig.command (upgrade, downgrade, current ... take a mig.config.Config)",
     "util": "alembic.util has no mig counterpart; copy what you need into the project",
@@ -434,6 +441,12 @@ def rewrite_python(path: Path, text: str) -> tuple[str, list[Finding], list[ast.
                     continue
                 new_module = "mig"
             elif node.module in SUPPORTED_MODULES:
+                allowed = SUPPORTED_MODULE_NAMES.get(node.module)
+                missing = [a.name for a in node.names if allowed is not None and a.name not in allowed]
+                if missing:
+                    for name in missing:
+                        internal(node, f"{node.module}.{name}")
+                    continue
                 new_module = SUPPORTED_MODULES[node.module]
             else:
                 internal(node, node.module)
@@ -539,6 +552,29 @@ def _read(path: Path) -> str:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
 
 
+def _local_imports(env_py: Path, folders: list[Path]) -> list[Path]:
+    """The project's own modules env.py imports (found in ``prepend_sys_path`` or env.py's folder):
+    they may define operations with ``alembic.operations`` and are rewritten with the scripts."""
+    try:
+        tree = ast.parse(env_py.read_text(encoding="utf-8"), filename=str(env_py))
+    except (OSError, SyntaxError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    found: list[Path] = []
+    for name in dict.fromkeys(names):
+        relative = Path(*name.split("."))
+        for folder in folders:
+            for candidate in (folder / relative.with_suffix(".py"), folder / relative / "__init__.py"):
+                if candidate.is_file() and candidate != env_py and candidate not in found:
+                    found.append(candidate)
+    return found
+
+
 def _folder(value: str, base: Path, search: list[str], key: str) -> Path:
     """A folder of the new configuration: relative to the ``mig.toml``, or a package resource."""
     if is_package_resource(value):
@@ -570,7 +606,8 @@ def plan_adopt(directory: str | os.PathLike[str] | None = None, source: str | os
     options = _mig_options(file, alembic, sections, cwd, base, findings, notes)
     if "script_location" not in options:
         raise CommandError(f"{file} sets no script_location; add it (Alembic needs it too)")
-    search = [str(base / p) for p in options.get("prepend_sys_path", [])] + sys.path
+    project_paths = [base / p for p in options.get("prepend_sys_path", [])]
+    search = [str(p) for p in project_paths] + sys.path
     location = _folder(str(options["script_location"]), base, search, "script_location")
     locations = [_folder(p, base, search, "version_locations")
                  for p in options.get("version_locations", [])] or [location / "versions"]
@@ -580,7 +617,7 @@ def plan_adopt(directory: str | os.PathLike[str] | None = None, source: str | os
     env_py = location / "env.py"
     if not env_py.is_file():
         raise CommandError(f"{env_py} does not exist; check script_location in {file}")
-    python_files = [env_py]
+    python_files = [env_py, *_local_imports(env_py, [*project_paths, env_py.parent])]
     recursive = bool(options.get("recursive_version_locations"))
     for folder in locations:
         if folder.is_dir():

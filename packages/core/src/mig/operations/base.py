@@ -8,7 +8,7 @@ passes it to the run's ``DialectImpl``. Operations registered by plugins
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,23 @@ class Operations:
         self.migration_context = migration_context
         self.impl = migration_context.impl
         self._offline_bind: Any = None
+
+    # -- operations of a project's own (Alembic's operation plugin API) -----------------
+
+    @classmethod
+    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[type], type]:
+        """Class decorator: offer an operation class as ``op.<name>``, built by its class method
+        ``name`` (or ``sourcename``): see :mod:`mig.operations.registration`."""
+        from mig.operations.registration import register_operation
+
+        return register_operation(False, name, sourcename)
+
+    @staticmethod
+    def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: ``fn(operations, operation)`` carries out ``op_cls`` on every database."""
+        from mig.operations.registration import implementation_for
+
+        return implementation_for(op_cls)
 
     # -- running ------------------------------------------------------------------------
 

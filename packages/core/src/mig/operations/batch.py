@@ -8,7 +8,7 @@ among the script's statements.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mig import ops as _ops
@@ -36,6 +36,21 @@ class BatchOperations:
     def invoke(self, operation: _ops.Operation) -> None:
         """Add an operation to the batch (it runs when the block ends)."""
         self.collected.append(operation)
+
+    @classmethod
+    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[type], type]:
+        """Class decorator: offer an operation class as ``batch_op.<name>``, built by its class
+        method ``name`` (or ``sourcename``): see :mod:`mig.operations.registration`."""
+        from mig.operations.registration import register_operation
+
+        return register_operation(True, name, sourcename)
+
+    @staticmethod
+    def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: ``fn(operations, operation)`` carries out ``op_cls`` (as ``Operations.implementation_for``)."""
+        from mig.operations.registration import implementation_for
+
+        return implementation_for(op_cls)
 
     def execute(self, sqltext: Any, *, execution_options: Mapping[str, Any] | None = None) -> Any:
         """Run SQL at once, as ``op.execute`` does (not with the batch when the block ends), as in Alembic."""

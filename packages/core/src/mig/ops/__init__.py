@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mig.ops.autogen_ops import RenameHintOp
-from mig.ops.base import Operation, qualified
+from mig.ops.base import MigrateOperation, Operation, qualified
 from mig.ops.constraint_ops import (
     ConstraintType,
     CreateCheckConstraintOp,
@@ -40,5 +40,5 @@ __all__ = [
     "CreateCheckConstraintOp", "CreateForeignKeyOp", "CreateIndexOp", "CreatePrimaryKeyOp",
     "CreateTableCommentOp", "CreateTableOp", "CreateUniqueConstraintOp", "DropColumnOp",
     "DropConstraintOp", "DropIndexOp", "DropTableCommentOp", "DropTableOp", "ExecuteSQLOp",
-    "Operation", "RenameHintOp", "RenameTableOp", "qualified",
+    "MigrateOperation", "Operation", "RenameHintOp", "RenameTableOp", "qualified",
 ]

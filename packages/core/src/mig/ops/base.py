@@ -51,3 +51,27 @@ class Operation:
     def describe(self) -> str:
         """A one-line human description, e.g. ``add_column accounts.email``."""
         return type(self).__name__
+
+
+class MigrateOperation(Operation):
+    """The base of an operation written the way Alembic's operation plugins write one.
+
+    A plain class (not a dataclass) whose ``__init__`` sets its attributes,
+    offered to scripts with ``@Operations.register_operation("name")`` and
+    carried out by the function given to ``@Operations.implementation_for``
+    (:mod:`mig.operations.registration`). New code can use a frozen
+    dataclass and ``mig_register_operations`` instead (docs/operations.md).
+    """
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """A dictionary for the operation's own notes (Alembic's ``MigrateOperation.info``)."""
+        found: dict[str, Any] | None = self.__dict__.get("_info")
+        if found is None:
+            found = {}
+            object.__setattr__(self, "_info", found)
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
