@@ -59,7 +59,9 @@ class OperationSpec:
     ``impl_fn(dialect_impl, operation)``; built-in operations leave it empty
     and are carried out by the ``DialectImpl`` method of the operation's name.
     ``batch`` makes the operation available inside ``batch_alter_table`` too
-    (``batch_op.<name>(...)``, the table name passed first). A batch strategy
+    (``batch_op.<name>(...)``, the table name passed first); ``batch_factory``,
+    when given, builds it there instead (``batch_factory(batch_op, *args,
+    **kwargs)``). A batch strategy
     does not model such an operation: it carries it out through the dialect
     (``impl.run``) once the table has its new shape; the move-and-copy runs it
     after the copy, against the new table (see ``docs/batch.md``).
@@ -71,6 +73,7 @@ class OperationSpec:
     implementations: Mapping[str, str | Callable[..., Any]] = field(default_factory=dict)
     batch: bool = False
     description: str = ""
+    batch_factory: str | Callable[..., Any] | None = None
 
     def load_operation(self) -> type:
         return load_object(self.operation)

@@ -47,7 +47,8 @@ class _Registrations:
     def mig_register_operations(self) -> Iterable[OperationSpec]:
         for name, op_cls in self.classes.items():
             sources = self.sources[name]
-            yield OperationSpec(name, op_cls, factory=_factory(name, sources),
+            yield OperationSpec(name, op_cls, factory=_factory(name, sources.get(False), "op"),
+                                batch_factory=_factory(name, sources.get(True), "batch_op"),
                                 implementations=_implementations(self, op_cls), batch=True in sources,
                                 description=(op_cls.__doc__ or "").strip().split("\n")[0])
 
@@ -63,15 +64,12 @@ class _Registrations:
 _REGISTRATIONS = _Registrations()
 
 
-def _factory(name: str, sources: dict[bool, Callable[..., Any]]) -> Callable[..., Any]:
+def _factory(name: str, source: Callable[..., Any] | None, where: str) -> Callable[..., Any]:
     def build_and_invoke(operations: Any, *args: Any, **kwargs: Any) -> Any:
-        from mig.operations.batch import BatchOperations
-
-        in_batch = isinstance(operations, BatchOperations)
-        source = sources.get(in_batch)
         if source is None:
-            raise AttributeError(f"op.{name} was registered with BatchOperations.register_operation only: "
-                                 f"use it inside batch_alter_table, or register it with Operations too")
+            other = "Operations" if where == "batch_op" else "BatchOperations"
+            raise AttributeError(f"{where}.{name} is not offered there: it was registered with "
+                                 f"{other}.register_operation only")
         return source(operations, *args, **kwargs)
 
     return build_and_invoke

@@ -39,8 +39,8 @@ def registered_batch_operation(batch: Any, name: str) -> Callable[..., Any] | No
     spec = _spec(name)
     if spec is None or not spec.batch:
         return None
-    if spec.factory is not None:
-        factory = load_object(spec.factory)
+    if spec.batch_factory is not None or spec.factory is not None:
+        factory = load_object(spec.batch_factory or spec.factory)
         return functools.partial(factory, batch)
     op_cls = spec.load_operation()
 
