@@ -24,6 +24,7 @@ BUILTIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("upgrade", f"{_C}.run:upgrade", "Upgrade the database to a later revision."),
     ("downgrade", f"{_C}.run:downgrade", "Revert the database to an earlier revision."),
     ("stamp", f"{_C}.run:stamp", "Set the version table without running migrations."),
+    ("ensure-version", f"{_C}.run:ensure_version", "Create the version table if it does not exist."),
     ("current", f"{_C}.run:current", "Show the revision(s) the database is at."),
     ("check", f"{_C}.run:check", "Fail if the models have changes no revision covers."),
     ("verify", f"{_C}.verify:verify", "List applied migrations whose file changed or vanished."),

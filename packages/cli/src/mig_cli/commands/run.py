@@ -117,6 +117,18 @@ def stamp(state: CliState, revisions: tuple[str, ...], sql: bool, tag: str | Non
     command.stamp(config, list(revisions), sql=sql, tag=tag, purge=purge)
 
 
+@click.command("ensure-version", context_settings=RELATIVE)
+@sql_option
+@lock_options
+@click.pass_obj
+def ensure_version(state: CliState, sql: bool, **_lock: Any) -> None:
+    """Create the version table (and mig's log table beside it) if it does not exist; run no migration."""
+    from mig import command
+
+    config = _prepare(state, sql)
+    command.ensure_version(config, sql=sql)
+
+
 @dataclass(frozen=True)
 class CurrentEntry:
     """One line of ``mig current``: a script, and whether it is only an effective head."""

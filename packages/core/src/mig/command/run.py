@@ -179,12 +179,13 @@ def current(config: Config, verbose: bool = False) -> Current:
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:
-    """Create the version table if it does not exist (with ``sql``, write its CREATE TABLE)."""
+    """Create the version table and the log table if they do not exist (with ``sql``, write their
+    ``CREATE TABLE``); no migration runs (Alembic's ``ensure_version``)."""
     script = _directory(config)
 
     def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
-        if ctx.as_sql:
-            ctx.version.create()
+        if ctx.as_sql:  # online the run creates what is missing before its (no) steps
+            ctx.ensure_version_table()
         return []
 
     _run(config, script, plan, as_sql=sql)
