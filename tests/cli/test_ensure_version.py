@@ -41,3 +41,14 @@ def test_ensure_version_sql_matches_alembic(mig: Mig) -> None:
     assert len(alembic_creates) == 1 and alembic_creates[0].startswith("CREATE TABLE alembic_version (")
     assert [s.split(" (")[0] for s in mig_creates] == ["CREATE TABLE alembic_version",
                                                        "CREATE TABLE IF NOT EXISTS mig_log"]
+
+
+def test_alembic_spellings_of_command_names(mig: Mig) -> None:
+    """``mig ensure_version`` and ``mig list_templates``, as Alembic users type them, are the dashed commands."""
+    mig("init", "migrations", ok=True)
+    assert mig("list_templates", ok=True).stdout == mig("list-templates", ok=True).stdout
+    mig("ensure_version", ok=True)
+    assert sorted(sa.inspect(sa.create_engine(f"sqlite:///{mig.cwd / 'mig.db'}")).get_table_names()) == [
+        "mig_log", "mig_version"]
+    result = mig("no_such_command")
+    assert result.returncode == 2 and "No such command 'no_such_command'" in result.stderr

@@ -104,6 +104,12 @@ class MigGroup(click.Group):
         return sorted(indexed if indexed is not None else _command_specs())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = self._command(cmd_name)
+        if found is None and "_" in cmd_name:  # Alembic's spelling: list_templates, ensure_version
+            found = self._command(cmd_name.replace("_", "-"))
+        return found
+
+    def _command(self, cmd_name: str) -> click.Command | None:
         indexed = _indexed()
         entry = indexed.get(cmd_name) if indexed is not None else None
         if entry is not None and entry.ref is not None:
