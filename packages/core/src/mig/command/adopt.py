@@ -181,8 +181,12 @@ def _read_ini(file: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     for name in parser.sections():
         try:
             sections[name] = {k: v for k, v in parser.items(name) if k != "here"}
-        except configparser.Error as exc:
-            raise CommandError(f"{file}: section [{name}]: {exc}; fix it first") from exc
+        except configparser.InterpolationError as exc:
+            if name == "alembic":
+                raise CommandError(f"{file}: section [{name}]: {exc}; fix it first") from exc
+            # read as written: logging's fileConfig reads its sections raw (Alembic's template
+            # writes ``format = %(levelname)-5.5s ...``), and other sections are the project's
+            sections[name] = {k: v for k, v in parser.items(name, raw=True) if k != "here"}
     main = sections.pop("alembic", None)
     if main is None:
         raise CommandError(f"{file} has no [alembic] section; is it an Alembic configuration?")
