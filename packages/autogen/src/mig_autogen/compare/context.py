@@ -61,7 +61,7 @@ class CompareContext:
     extra: dict[str, Any] = field(default_factory=dict)
     column_renames: dict[tuple[str | None, str], dict[str, str]] = field(default_factory=dict)
     table_renames: dict[tuple[str | None, str], str] = field(default_factory=dict)
-    objects: SchemaObjects = None  # type: ignore[assignment]
+    objects: SchemaObjects = field(init=False)
     _inspector: Inspector | None = None
     _include_hook: bool | None = None
     _schema_names: list[str] | None = None
@@ -73,8 +73,7 @@ class CompareContext:
         self.options = merged
         if self.rules is None:
             self.rules = hooks.dialect_rules(self.dialect_name)
-        if self.objects is None:
-            self.objects = SchemaObjects(self.connection)
+        self.objects = SchemaObjects(self.connection)
         if self.has_include_callbacks or any(
                 callable(self.options.get(k)) for k in ("compare_type", "compare_server_default")):
             self.objects.bulk = True  # the callables see reflected objects of every table
