@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from mig.ops import AlterColumnOp, CreateForeignKeyOp, CreateIndexOp, DropConstraintOp, DropIndexOp
 
@@ -119,3 +120,38 @@ def test_descending_index_columns(pg_engine: sa.Engine) -> None:
     dropped = ops[0]
     assert isinstance(dropped, DropIndexOp)
     assert [str(c) for c in dropped.existing_columns or ()] == ["n DESC", "email"]
+
+
+class _DerivedPostgresql(PGDialect_psycopg):
+    """A SQLAlchemy dialect of another name that speaks PostgreSQL (as a CockroachDB dialect does)."""
+
+    name = "derivedpg"
+    supports_statement_cache = True
+
+
+@pytest.mark.postgresql
+def test_a_dialect_derived_from_postgresql_gets_its_rules_and_comparators(pg_engine: sa.Engine) -> None:
+    """Rules, dialect comparators and ``postgresql_*`` index options follow the SQLAlchemy dialect's bases."""
+    from sqlalchemy.dialects import registry
+
+    registry.register("derivedpg.psycopg", __name__, "_DerivedPostgresql")
+    url = pg_engine.url.set(drivername="derivedpg+psycopg")
+    engine = sa.create_engine(url)
+    try:
+        assert engine.dialect.name == "derivedpg"
+        db = sa.MetaData()
+        t = sa.Table("t", db, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("s", sa.String(10), server_default="x"),  # reflected as 'x'::character varying
+                     sa.Column("n", sa.Integer))
+        sa.Index("ix_partial", t.c.n, postgresql_where=t.c.n > 0)
+        db.create_all(pg_engine)
+        assert described(engine, db) == []
+        model = sa.MetaData()
+        t = sa.Table("t", model, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("s", sa.String(10), server_default="x"), sa.Column("n", sa.Integer),
+                     sa.Column("mood", sa.Enum("sad", "ok", name="mood")))
+        sa.Index("ix_partial", t.c.n, postgresql_where=t.c.n > 5)
+        assert described(engine, model) == [
+            "create_enum_type mood", "drop_index ix_partial", "add_column t.mood", "create_index ix_partial on t"]
+    finally:
+        engine.dispose()

@@ -63,7 +63,10 @@ def mig_autogen_dialect_rules(dialect_name: str) -> DialectRules | None:
     """Supply the comparison rules of one database (type and default equivalence, what reflection adds).
 
     **Called by:** mig-autogen, once per comparison run, with the dialect name
-    of the connection being compared.
+    of the connection being compared; while no plugin answers, again with the
+    name of each SQLAlchemy dialect it derives from (``mariadb`` -> ``mysql``,
+    a CockroachDB dialect -> ``postgresql``), so a dialect derived from one a
+    plugin speaks for gets that plugin's rules.
 
     :param dialect_name: SQLAlchemy's dialect name (``"postgresql"``,
         ``"mysql"``, ``"mariadb"``, ``"sqlite"`` ...).

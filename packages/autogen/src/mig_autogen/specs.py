@@ -25,7 +25,8 @@ class Comparator:
     :param compare: the function, or a lazy ``"module:function"`` reference.
         Its signature depends on ``level`` (see :mod:`mig_autogen.compare`).
     :param dialect: a dialect name when the comparator applies to that
-        database only; ``None`` for every database.
+        database only (and to databases whose SQLAlchemy dialect derives from
+        it); ``None`` for every database.
     """
 
     name: str

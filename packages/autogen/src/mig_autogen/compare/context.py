@@ -65,6 +65,7 @@ class CompareContext:
     _inspector: Inspector | None = None
     _include_hook: bool | None = None
     _schema_names: list[str] | None = None
+    _dialect_names: tuple[str, ...] | None = None
     _table_names: dict[str | None, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -72,7 +73,7 @@ class CompareContext:
         merged.update({k: v for k, v in self.options.items() if v is not None or k not in DEFAULT_OPTIONS})
         self.options = merged
         if self.rules is None:
-            self.rules = hooks.dialect_rules(self.dialect_name)
+            self.rules = hooks.dialect_rules(self.dialect_names)
         self.objects = SchemaObjects(self.connection)
         if self.has_include_callbacks or any(
                 callable(self.options.get(k)) for k in ("compare_type", "compare_server_default")):
@@ -87,6 +88,20 @@ class CompareContext:
     @property
     def dialect_name(self) -> str:
         return str(self.connection.dialect.name)
+
+    @property
+    def dialect_names(self) -> tuple[str, ...]:
+        """The dialect's name, then the names of the SQLAlchemy dialects it derives from (``mariadb``
+        -> ``mysql``; a CockroachDB dialect -> ``postgresql``): what dialect rules, comparators with a
+        ``dialect`` and ``<name>_<option>`` index options are looked up by, in that order."""
+        if self._dialect_names is None:
+            names: list[str] = [self.dialect_name]
+            for klass in type(self.connection.dialect).__mro__:
+                name = klass.__dict__.get("name")
+                if isinstance(name, str) and name not in names and name != "default":
+                    names.append(name)
+            self._dialect_names = tuple(names)
+        return self._dialect_names
 
     @property
     def inspector(self) -> Inspector:

@@ -32,12 +32,13 @@ def _resolve(ref: str | Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def comparators_by_level(dialect_name: str) -> dict[str, list[Callable[..., Any]]]:
-    """The registered comparators that apply to ``dialect_name``, resolved, by level."""
+def comparators_by_level(dialect_names: tuple[str, ...]) -> dict[str, list[Callable[..., Any]]]:
+    """The registered comparators that apply to the dialect (``dialect_names``: its name and those it
+    derives from), resolved, by level."""
     by_level: dict[str, list[Callable[..., Any]]] = {"schema": [], "table": [], "column": []}
     for comparator in hooks.comparators():
         spec: Comparator = comparator
-        if spec.dialect is not None and spec.dialect != dialect_name:
+        if spec.dialect is not None and spec.dialect not in dialect_names:
             continue
         by_level[spec.level].append(_resolve(spec.compare))
     return by_level
@@ -104,7 +105,7 @@ def compare(ctx: CompareContext, metadatas: Sequence[MetaData]) -> list[Operatio
         ctx.objects.compared[schema] = list(tables)
     ctx.extra.update(ctx.rules.reflect_extra(ctx.connection, schemas) or {})
     models = _model_tables(ctx, metadatas, schemas)
-    comparators = comparators_by_level(ctx.dialect_name)
+    comparators = comparators_by_level(ctx.dialect_names)
     ops: list[Operation] = []
     for schema in schemas:
         db_all = db_by_schema[schema]

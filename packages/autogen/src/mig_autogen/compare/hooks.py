@@ -11,12 +11,17 @@ if TYPE_CHECKING:
     from mig_autogen.specs import Comparator
 
 
-def dialect_rules(dialect_name: str) -> DialectRules:
-    """The ``mig_autogen_dialect_rules`` answer for ``dialect_name``, or the generic rules."""
+def dialect_rules(dialect_names: tuple[str, ...]) -> DialectRules:
+    """The first ``mig_autogen_dialect_rules`` answer for ``dialect_names`` (the connection's dialect,
+    then those it derives from), or the generic rules."""
     from mig_autogen.rules import DialectRules
 
-    found = plugins.decide("mig_autogen_dialect_rules", dialect_name=dialect_name)
-    return found if found is not None else DialectRules()
+    for name in dialect_names:
+        found = plugins.decide("mig_autogen_dialect_rules", dialect_name=name)
+        if found is not None:
+            rules: DialectRules = found
+            return rules
+    return DialectRules()
 
 
 def comparators() -> list[Comparator]:

@@ -69,10 +69,10 @@ def _db_signature(ctx: CompareContext, index: ReflectedIndex) -> tuple[str, ...]
 
 
 def _options(ctx: CompareContext, dialect_options: Mapping[str, Any]) -> dict[str, str]:
-    prefix = ctx.dialect_name + "_"
     out: dict[str, str] = {}
     for option in COMPARED_OPTIONS:
-        value = dialect_options.get(prefix + option)
+        value = next((dialect_options[key] for key in (f"{name}_{option}" for name in ctx.dialect_names)
+                      if dialect_options.get(key) is not None), None)
         if value is None or isinstance(value, (bool, int, list, dict, tuple)):
             continue
         text = loose_sql(value if isinstance(value, str) else sql_text(ctx, value))
