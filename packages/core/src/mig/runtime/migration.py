@@ -110,6 +110,9 @@ class MigrationContext:
         #: mig opens no transaction of its own, per run or per migration.
         self.external_transaction = bool(connection is not None and not self.as_sql
                                          and connection.in_transaction())
+        #: A ``--sql`` downgrade to base ends with the version table's ``DROP TABLE``, as Alembic's
+        #: does; online the table stays (and so it does in a plan, which shows an online run).
+        self.drops_version_table_at_base = self.as_sql
         self.version = VersionTable(self.impl, opts.get("version_table") or "mig_version",
                                     opts.get("version_table_schema"))
         #: The log table (one row per applied step, with the script's checksum), beside the version table.
@@ -369,7 +372,7 @@ class MigrationContext:
                     plugins.after_step(event)
                 if debug:
                     log.debug("%s %s done in %.3fs", direction, revision, event.elapsed)
-            if as_sql and create_version_table and not steps[-1].heads_after:
+            if self.drops_version_table_at_base and create_version_table and not steps[-1].heads_after:
                 self.version.drop()
         finally:
             if marker is not None:

@@ -256,12 +256,13 @@ class PlanContext(MigrationContext):
         super().__init__(online.dialect, None, opts=opts, environment=online.environment)
         self.impl.transactional_ddl = online.impl.transactional_ddl
         self.transaction_per_migration = online.transaction_per_migration
-        self.impl.recorder = recorder  # type: ignore[attr-defined]
+        impl: Any = self.impl  # a PlanImpl (:func:`_plan_impl_class`)
+        impl.recorder = self._recorder = recorder
         self._heads = heads
         self._online = online
         self._table_exists = table_exists
         self._log_exists = log_exists
-        self.version.drop = lambda: None  # type: ignore[method-assign]  # online the table stays
+        self.drops_version_table_at_base = False  # online the table stays
         # what the run finds, read from the database: it writes the CREATE TABLEs (and a log's
         # baseline rows) only for what is missing, and so does the plan
         self.version.known_to_exist(table_exists)
@@ -289,8 +290,7 @@ class PlanContext(MigrationContext):
 
     def _ensure_log(self) -> list[str] | None:
         baseline = super()._ensure_log()
-        recorder: _Recorder = self.impl.recorder  # type: ignore[attr-defined]
-        recorder.run.baseline = list(baseline or ())
+        self._recorder.run.baseline = list(baseline or ())
         return baseline
 
     def autocommit_block(self) -> AbstractContextManager[None]:
@@ -298,7 +298,7 @@ class PlanContext(MigrationContext):
 
     @contextmanager
     def _autocommit(self) -> Iterator[None]:
-        recorder: _Recorder = self.impl.recorder  # type: ignore[attr-defined]
+        recorder = self._recorder
         with super().autocommit_block():
             recorder.autocommit = True
             try:
