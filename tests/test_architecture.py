@@ -12,23 +12,13 @@
 from __future__ import annotations
 
 import ast
-import gc
 import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-
-def _parse(source: str, filename: str = "<unknown>") -> ast.Module:
-    """``ast.parse`` with the garbage collector paused: on CPython 3.11.7 a finalizer that runs
-    during parsing (a connection an earlier test leaked) fails it with "AST constructor recursion
-    depth mismatch"."""
-    gc.disable()
-    try:
-        return ast.parse(source, filename)
-    finally:
-        gc.enable()
+from mig.testing.sources import parse_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {
@@ -48,7 +38,7 @@ def source_files(package: str) -> list[Path]:
 
 
 def imports_of(path: Path, top_level_only: bool = False) -> list[tuple[str, int]]:
-    tree = _parse(path.read_text(encoding="utf-8"), str(path))
+    tree = parse_source(path.read_text(encoding="utf-8"), str(path))
     nodes = tree.body if top_level_only else list(ast.walk(tree))
     found: list[tuple[str, int]] = []
     for node in nodes:
@@ -120,7 +110,7 @@ def test_only_the_facade_touches_pm_hook(package):
     for path in source_files(package):
         if path == facade:
             continue
-        for node in ast.walk(_parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse_source(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "hook" and not (
                 isinstance(node.value, ast.Name) and node.value.id in {"mig", "self"}
             ):
@@ -150,7 +140,7 @@ _DIALECT_OPTION = re.compile(r"^(postgresql|mysql|mariadb|sqlite|mssql|oracle)_[
 def dialect_options_named(source: str, where: str) -> list[str]:
     """Places in ``source`` that name a dialect's option: a string ``"postgresql_using"`` (docstrings
     aside), or an f-string that builds one from a dialect name (``f"{self.name}_using"``)."""
-    tree = _parse(source, where)
+    tree = parse_source(source, where)
     docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                   if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
                   and node.body and isinstance(node.body[0], ast.Expr)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from mig_autogen.compare.columns import model_default_text
+from mig_autogen.compare.context import CompareContext
 from mig_autogen.compare.reflect import reflect_table
 from mig_mysql.autogen import MySQLRules
 
@@ -19,13 +22,6 @@ def engine(mig_mysql_clean_database: str) -> Iterator[sa.Engine]:
     eng = sa.create_engine(mig_mysql_clean_database)
     yield eng
     eng.dispose()
-
-
-def _model_text(column: sa.Column[object], dialect: sa.Dialect) -> str:
-    arg = column.server_default.arg  # type: ignore[union-attr]
-    if isinstance(arg, str):
-        return "'" + arg.replace("'", "''") + "'"
-    return str(arg.compile(dialect=dialect))  # type: ignore[union-attr]
 
 
 def _model() -> tuple[sa.MetaData, sa.Table]:
@@ -49,12 +45,14 @@ def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
     md, t = _model()
     md.create_all(engine)
     reflected = reflect_table(engine, "t")
+    with engine.connect() as conn:  # the model's default as the server_default comparator writes it
+        model_text = functools.partial(model_default_text, CompareContext(conn))
     rules, dialect = MySQLRules(), engine.dialect
     for name in ("s", "n", "dec", "b", "ts", "upd"):
         r_col, m_col = reflected.columns[name], t.c[name]
         r_text = r_col["default"]
         assert rules.normalize_default(r_text, r_col["type"], dialect) == rules.normalize_default(
-            _model_text(m_col, dialect), m_col.type, dialect), name
+            model_text(m_col), m_col.type, dialect), name
     assert rules.normalize_default("NULL", reflected.columns["nullable"]["type"], dialect) is None
     assert rules.normalize_default("'8'", t.c.n.type, dialect) != rules.normalize_default("7", t.c.n.type, dialect)
     assert rules.normalize_default("current_timestamp(6)", t.c.ts.type, dialect) == "CURRENT_TIMESTAMP(6)"

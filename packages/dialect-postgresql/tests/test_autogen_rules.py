@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
+from mig_autogen.compare.columns import model_default_text
+from mig_autogen.compare.context import CompareContext
 from mig_autogen.compare.reflect import reflect_table
 from mig_postgresql.autogen import PostgresqlRules, strip_casts
 from mig_postgresql.autogen_enums import value_changes
@@ -20,13 +23,6 @@ def engine(mig_postgresql_clean_database: str) -> Iterator[sa.Engine]:
     eng = sa.create_engine(mig_postgresql_clean_database)
     yield eng
     eng.dispose()
-
-
-def _model_text(column: sa.Column[object], dialect: sa.Dialect) -> str:
-    arg = column.server_default.arg  # type: ignore[union-attr]
-    if isinstance(arg, str):
-        return "'" + arg.replace("'", "''") + "'"
-    return str(arg.compile(dialect=dialect))  # type: ignore[union-attr]
 
 
 def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
@@ -43,12 +39,14 @@ def test_defaults_compare_equal_after_normalization(engine: sa.Engine) -> None:
                  sa.Column("b", sa.Boolean, server_default=sa.true()))
     md.create_all(engine)
     reflected = reflect_table(engine, "t")
+    with engine.connect() as conn:  # the model's default as the server_default comparator writes it
+        model_text = functools.partial(model_default_text, CompareContext(conn))
     rules, dialect = PostgresqlRules(), engine.dialect
     for name in ("s", "n", "neg", "num", "ts", "ts2", "jb", "arr", "b"):
         r_col, m_col = reflected.columns[name], t.c[name]
         r_text = r_col["default"]
         assert rules.normalize_default(r_text, r_col["type"], dialect) == rules.normalize_default(
-            _model_text(m_col, dialect), m_col.type, dialect), name
+            model_text(m_col), m_col.type, dialect), name
     assert rules.reflected_default_is_implicit(reflected.columns["id"]["default"], reflected.columns["id"], dialect)
     # and a real change is still one
     assert rules.normalize_default("'8'", t.c.n.type, dialect) != rules.normalize_default("7", t.c.n.type, dialect)

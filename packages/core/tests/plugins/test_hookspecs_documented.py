@@ -4,7 +4,6 @@ Return (and what None means); every hook mig calls has one."""
 from __future__ import annotations
 
 import ast
-import gc
 import importlib
 import inspect
 import re
@@ -15,17 +14,7 @@ import pytest
 
 import mig.plugins as plugins
 from mig._hookmarkers import PROJECT
-
-
-def _parse(source: str, filename: str = "<unknown>") -> ast.Module:
-    """``ast.parse`` with the garbage collector paused: on CPython 3.11.7 a finalizer that runs
-    during parsing (a connection an earlier test leaked) fails it with "AST constructor recursion
-    depth mismatch"."""
-    gc.disable()
-    try:
-        return ast.parse(source, filename)
-    finally:
-        gc.enable()
+from mig.testing.sources import parse_source
 
 #: Every package's hook-specification module: the package that calls a hook owns its spec.
 SPEC_MODULES = ("mig.hookspecs", "mig_cli.hookspecs", "mig_autogen.hookspecs")
@@ -84,7 +73,7 @@ def _type_namespace(function) -> dict[str, object]:
     """The hookspec module's globals plus what it imports only for type checking."""
     module = inspect.getmodule(function)
     namespace = dict(vars(module))
-    tree = _parse(inspect.getsource(module))
+    tree = parse_source(inspect.getsource(module))
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for stmt in node.body:
@@ -103,7 +92,7 @@ def _called_hooks() -> dict[str, str]:
     constants: dict[str, str] = {}
     calls: list[tuple[ast.expr, str]] = []
     for path in sorted(PACKAGES.glob("*/src/**/*.py")):
-        tree = _parse(path.read_text(encoding="utf-8"))
+        tree = parse_source(path.read_text(encoding="utf-8"))
         where = str(path.relative_to(PACKAGES))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
