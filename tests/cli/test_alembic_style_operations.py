@@ -81,6 +81,8 @@ SCRIPTS = {
                            [{"id": 1, "active": True}, {"id": 2, "active": False}])
             op.create_view("active_accounts", "SELECT id FROM accounts WHERE active")
             with op.batch_alter_table("accounts") as batch_op:
+                batch_op.add_column(sa.Column("note", sa.String(20)))
+                # carried out at once, before the batch's own operations (as Alembic does)
                 batch_op.create_view("accounts_view", "SELECT id FROM accounts")
 
 
@@ -111,9 +113,17 @@ def _views(db: Path) -> list[str]:
         engine.dispose()
 
 
+def _columns(db: Path) -> list[str]:
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        return [c["name"] for c in sa.inspect(engine).get_columns("accounts")]
+    finally:
+        engine.dispose()
+
+
 def _statements(sql: str) -> list[str]:
-    """The view statements of ``--sql`` output, in order."""
-    return [" ".join(s.split()) for s in re.findall(r"^((?:CREATE|DROP) VIEW [^;]*);", sql, re.M)]
+    """The view and ``ALTER TABLE`` statements of ``--sql`` output, in order."""
+    return [" ".join(s.split()) for s in re.findall(r"^((?:CREATE VIEW|DROP VIEW|ALTER TABLE) [^;]*);", sql, re.M)]
 
 
 def test_operations_of_the_project_run_as_under_alembic(mig: Mig, tmp_path: Path) -> None:
@@ -131,6 +141,7 @@ def test_operations_of_the_project_run_as_under_alembic(mig: Mig, tmp_path: Path
     mig("upgrade", "head", ok=True, real=True)
     db, alembic_db = mig.cwd / "app.db", original / "app.db"
     assert _views(db) == _views(alembic_db) == ["accounts_view", "active_accounts"]
+    assert _columns(db) == _columns(alembic_db) == ["id", "active", "note"]
     assert rows(db, "SELECT id FROM active_accounts") == rows(alembic_db, "SELECT id FROM active_accounts") == [(1,)]
 
     # the same statements in a SQL file
@@ -138,7 +149,8 @@ def test_operations_of_the_project_run_as_under_alembic(mig: Mig, tmp_path: Path
     alembic_sql = alembic(original, "upgrade", "a1", "--sql").stdout
     assert _statements(mig_sql) == _statements(alembic_sql) == [
         "CREATE VIEW active_accounts AS SELECT id FROM accounts WHERE active",
-        "CREATE VIEW accounts_view AS SELECT id FROM accounts"]
+        "CREATE VIEW accounts_view AS SELECT id FROM accounts",
+        "ALTER TABLE accounts ADD COLUMN note VARCHAR(20)"]
 
     mig("downgrade", "base", ok=True, real=True)
     alembic(original, "downgrade", "base")

@@ -3,7 +3,10 @@
 Its methods take the same arguments as :class:`Operations`' without the
 table name; they only collect operations, which run together when the block ends.
 ``execute`` is the exception, as in Alembic: it runs at once, in its place
-among the script's statements.
+among the script's statements; so does an operation of the project's own
+written with Alembic's ``Operations.implementation_for``
+(:mod:`mig.operations.registration`), whose implementation receives
+``batch_op`` as ``operations``.
 """
 
 from __future__ import annotations
@@ -33,9 +36,16 @@ class BatchOperations:
         self.collected: list[_ops.Operation] = []
         self.impl = operations.impl
 
-    def invoke(self, operation: _ops.Operation) -> None:
-        """Add an operation to the batch (it runs when the block ends)."""
+    def invoke(self, operation: _ops.Operation) -> Any:
+        """Add an operation to the batch (it runs when the block ends); an Alembic-style operation
+        of the project's own is carried out at once instead, as in Alembic."""
+        from mig.operations.registration import immediate_implementation
+
+        implementation = immediate_implementation(type(operation))
+        if implementation is not None:
+            return implementation(self, operation)
         self.collected.append(operation)
+        return None
 
     @classmethod
     def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[type], type]:

@@ -88,6 +88,16 @@ def _implementations(registrations: _Registrations, op_cls: type) -> dict[str, C
     return {"default": carry_out}
 
 
+def immediate_implementation(op_cls: type) -> Callable[..., Any] | None:
+    """The ``implementation_for`` function of an operation class registered this way, or ``None``.
+
+    Inside ``batch_alter_table`` such an operation is carried out at once, with
+    ``batch_op`` as ``operations``, as Alembic does; the batch's own operations
+    still wait for the end of the block.
+    """
+    return _REGISTRATIONS.implementations.get(op_cls)
+
+
 def register_operation(batch: bool, name: str, sourcename: str | None = None) -> Callable[[type], type]:
     """The class decorator behind ``Operations.register_operation`` / ``BatchOperations.register_operation``."""
     def register(op_cls: type) -> type:
@@ -117,4 +127,4 @@ def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[
     return decorate
 
 
-__all__ = ["PLUGIN_NAME", "implementation_for", "register_operation"]
+__all__ = ["PLUGIN_NAME", "immediate_implementation", "implementation_for", "register_operation"]
