@@ -90,8 +90,10 @@ def test_callables_receive_reflected_sqlalchemy_objects(engine: sa.Engine) -> No
     assert all(issubclass(t[2], sa.types.TypeEngine) for t in types_seen)
 
 
-def test_column_reflect_listeners_see_every_column(engine: sa.Engine) -> None:
-    """A ``column_reflect`` listener on ``Table`` (a recipe some Alembic projects use) still shapes what is compared."""
+@pytest.mark.parametrize("target", [sa.Table, sa.MetaData], ids=["Table", "MetaData"])
+def test_column_reflect_listeners_see_every_column(engine: sa.Engine, target: type) -> None:
+    """A ``column_reflect`` listener on ``Table`` or ``MetaData`` (a recipe some Alembic projects use) still
+    shapes what is compared."""
     db = sa.MetaData()
     sa.Table("t", db, sa.Column("id", sa.Integer, primary_key=True), sa.Column("code", sa.String(30)))
     db.create_all(engine)
@@ -103,11 +105,12 @@ def test_column_reflect_listeners_see_every_column(engine: sa.Engine) -> None:
         if table.name == "t" and column_info["name"] == "code":
             column_info["type"] = sa.String(20)
 
-    sa.event.listen(sa.Table, "column_reflect", as_twenty)
+    sa.event.listen(target, "column_reflect", as_twenty)
     try:
         assert described(engine, model) == []
     finally:
-        sa.event.remove(sa.Table, "column_reflect", as_twenty)
+        sa.event.remove(target, "column_reflect", as_twenty)
+    assert described(engine, model) == ["alter_column t.code"]
 
 
 class _IncludeHook:

@@ -99,11 +99,13 @@ def reflect_tables(ctx: CompareContext, schema: str | None, names: list[str]) ->
             raise error
     tables: dict[str, ReflectedTable] = {}
     holders = MetaData()
+    announce = _column_reflect_listened(holders)
     for name in names:
         key = (schema, name)
         cols = columns.get(key) or []  # a table without columns (PostgreSQL allows one) is still a table
         table = ReflectedTable(name, schema)
-        _announce(inspector, Table(name, holders, schema=schema), cols)
+        if announce:
+            _announce(inspector, Table(name, holders, schema=schema), cols)
         table.columns = {c["name"]: c for c in cols}
         pk = pks.get(key)
         if pk:
@@ -125,6 +127,12 @@ def _optional(method: Callable[..., dict[Any, Any]], kw: dict[str, Any]) -> dict
         return method(**kw)
     except NotImplementedError:
         return {}
+
+
+def _column_reflect_listened(holders: MetaData) -> bool:
+    """Whether a ``column_reflect`` listener is on ``Table`` or ``MetaData`` (``event.listen(Table, ...)``):
+    with none, no holder tables are built."""
+    return bool(holders.dispatch.column_reflect) or bool(Table("probe", MetaData()).dispatch.column_reflect)
 
 
 def _announce(inspector: Inspector, holder: Table, columns: list[Any]) -> None:
