@@ -28,14 +28,15 @@ def _set_url(root: Path, url: str) -> None:
             path.write_text(text)
 
 
-def _alembic_project(root: Path, template: str, url: str) -> None:
+def _alembic_project(root: Path, template: str, url: str, upgrade: str = REVISION_BODY,
+                     downgrade: str = DOWNGRADE_BODY) -> None:
     root.mkdir(parents=True, exist_ok=True)
     alembic(root, "init", "-t", template, "migrations")
     _set_url(root, url)
     alembic(root, "revision", "-m", "accounts", "--rev-id", "a1")
     script = root / "migrations" / "versions" / "a1_accounts.py"
     text = script.read_text()
-    for function, body in (("def upgrade()", REVISION_BODY), ("def downgrade()", DOWNGRADE_BODY)):
+    for function, body in (("def upgrade()", upgrade), ("def downgrade()", downgrade)):
         at = text.index("    pass\n", text.index(function))
         text = text[:at] + body + text[at + len("    pass\n"):]
     script.write_text(text)

@@ -8,11 +8,12 @@ passes it to the run's ``DialectImpl``. Operations registered by plugins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mig import ops as _ops
+from mig.errors import NotSupportedError, OfflineError
 from mig.operations.arguments import alter_column as _alter_column
 from mig.operations.arguments import columns as _columns
 from mig.operations.arguments import final_name, inline_literal
@@ -23,6 +24,17 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
     from mig.runtime.migration import MigrationContext
+
+_T = TypeVar("_T")
+
+
+def _await(awaitable: Awaitable[_T]) -> _T:
+    """Await from synchronous code running inside SQLAlchemy's ``run_sync`` greenlet."""
+    try:
+        from sqlalchemy.util import await_
+    except ImportError:  # SQLAlchemy 2.0 names it await_only
+        from sqlalchemy.util import await_only as await_
+    return await_(awaitable)
 
 
 class Operations:
@@ -87,6 +99,29 @@ class Operations:
                 bind = self._offline_bind = OfflineBind(impl)
             return bind
         return impl.require_connection("op.get_bind()")
+
+    def run_async(self, async_function: Callable[..., Awaitable[_T]], *args: Any, **kwargs: Any) -> _T:
+        """Await ``async_function(connection, *args, **kwargs)`` from a script's synchronous ``upgrade()``,
+        where ``connection`` is an ``AsyncConnection`` on the run's own connection and transaction.
+
+        Only for a run whose env.py migrates through an async driver
+        (``await connection.run_sync(...)``, as Alembic's ``async`` template
+        does); SQLAlchemy's greenlet bridge awaits the coroutine. A ``--sql``
+        run refuses it: there is no connection to give.
+        """
+        from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+        if self.impl.as_sql:
+            raise OfflineError("op.run_async() runs code against the database, which --sql mode cannot do; "
+                               "run online, or skip the call when context.is_offline_mode()")
+        connection = self.impl.require_connection("op.run_async()")
+        if not connection.dialect.is_async:
+            raise NotSupportedError(
+                f"op.run_async() needs an async driver, and this run connects with "
+                f"{connection.dialect.name}+{connection.dialect.driver}; use one such as "
+                f"postgresql+asyncpg, postgresql+psycopg_async or sqlite+aiosqlite, with an async env.py")
+        async_connection = AsyncConnection(AsyncEngine(connection.engine), connection)
+        return _await(async_function(async_connection, *args, **kwargs))
 
     @staticmethod
     def f(name: str) -> Any:
