@@ -21,6 +21,9 @@ UPGRADE = '''    op.create_table("accounts", sa.Column("id", sa.Integer, primary
         return (await connection.execute(sa.text("SELECT count(*) FROM accounts"))).scalar()
 
     assert op.run_async(fill, 3, domain="example.com") == 3
+    with op.batch_alter_table("accounts") as batch_op:
+        batch_op.add_column(sa.Column("note", sa.String(20)))
+        assert batch_op.run_async(fill, 0) == 3  # at once: before the column is added
 '''
 DOWNGRADE = '''    op.drop_table("accounts")
 '''
@@ -53,7 +56,7 @@ def _rows(url: str) -> list[tuple[object, ...]]:
                               poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(sa.text("SELECT id, email FROM accounts ORDER BY id"))]
+            return [tuple(r) for r in conn.execute(sa.text("SELECT id, email, note FROM accounts ORDER BY id"))]
     finally:
         engine.dispose()
 
@@ -63,7 +66,7 @@ def _project(root: Path, url: str) -> None:
     (root / "migrations" / "versions" / "a2_fails.py").write_text(FAILING)
 
 
-EXPECTED = [(0, "user0@example.com"), (1, "user1@example.com"), (2, "user2@example.com")]
+EXPECTED = [(0, "user0@example.com", None), (1, "user1@example.com", None), (2, "user2@example.com", None)]
 
 
 def test_run_async_on_sqlite_as_under_alembic(mig: Mig, tmp_path: Path) -> None:

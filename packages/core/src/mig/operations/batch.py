@@ -66,6 +66,10 @@ class BatchOperations:
         """Run SQL at once, as ``op.execute`` does (not with the batch when the block ends), as in Alembic."""
         return self.operations.execute(sqltext, execution_options=execution_options)
 
+    def run_async(self, async_function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``op.run_async``, at once (not with the batch when the block ends)."""
+        return self.operations.run_async(async_function, *args, **kwargs)
+
     @staticmethod
     def f(name: str) -> Any:
         """``op.f``: a name already final under the naming convention."""
