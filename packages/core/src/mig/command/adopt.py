@@ -42,11 +42,16 @@ ALEMBIC_VERSION_TABLE = "alembic_version"
 SUPPORTED_NAMES = frozenset({"op", "context", "__version__"})
 #: ``alembic.X`` modules that mig has as ``mig.X``.
 SUPPORTED_MODULES = {"alembic.op": "mig.op", "alembic.context": "mig.context",
-                     "alembic.operations": "mig.operations", "alembic.operations.ops": "mig.ops"}
+                     "alembic.operations": "mig.operations", "alembic.operations.ops": "mig.ops",
+                     "alembic.script": "mig.revision", "alembic.runtime.migration": "mig.runtime.migration",
+                     "alembic.migration": "mig.runtime.migration"}
 #: The names mig has in those modules where it has only some of Alembic's.
 SUPPORTED_MODULE_NAMES = {
     "alembic.operations": frozenset({"Operations", "BatchOperations", "MigrateOperation", "ops"}),
     "alembic.operations.ops": frozenset({"MigrateOperation"}),
+    "alembic.script": frozenset({"ScriptDirectory", "Script"}),
+    "alembic.runtime.migration": frozenset({"MigrationContext"}),
+    "alembic.migration": frozenset({"MigrationContext"}),
 }
 
 #: What to do instead of an Alembic module mig does not have.
@@ -473,6 +478,12 @@ def rewrite_python(path: Path, text: str) -> tuple[str, list[Finding], list[ast.
                 token = next(alembic_tokens)
                 if alias.name not in ("alembic", *SUPPORTED_MODULES):
                     internal(node, alias.name)
+                    continue
+                if alias.name != "alembic" and SUPPORTED_MODULES[alias.name] != "mig" + alias.name[len("alembic"):]:
+                    findings.append(Finding(path, node.lineno, f"`import {alias.name}`: mig has it as "
+                                            f"{SUPPORTED_MODULES[alias.name]}; write `from {alias.name} import "
+                                            f"...` (adopt rewrites that) or import "
+                                            f"{SUPPORTED_MODULES[alias.name]}"))
                     continue
                 edits.append(_Edit(token.start[0], token.start[1], len("alembic"), "mig"))
                 if alias.asname is None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mig.errors import ConfigError, MigError, RangeNotAncestorError, ScriptError
+from mig.errors import CommandError, ConfigError, MigError, RangeNotAncestorError, ScriptError
 from mig.revision.cache import LocationCache
 from mig.revision.graph import RevisionMap, check_script_source, split_range
 from mig.revision.parse import ScriptSource, normalise_down, normalise_names, parse_source
@@ -187,6 +187,46 @@ class ScriptDirectory:
         """The single head (``None`` for an empty graph); several heads are an error."""
         heads = self.revision_map.resolve("head")
         return heads[0] if heads else None
+
+    def get_base(self) -> str | None:
+        """The one base (``None`` for an empty graph); several bases are an error (use :meth:`get_bases`)."""
+        bases = self.get_bases()
+        if len(bases) > 1:
+            raise CommandError(f"the script directory has {len(bases)} bases ({', '.join(sorted(bases))}); "
+                               f"use get_bases()")
+        return bases[0] if bases else None
+
+    # -- Alembic's names for walking and resolving -------------------------------
+
+    def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Script]:
+        """Every script from ``head`` down to ``base``, both included, newest first (:meth:`walk`)."""
+        return self.walk(head, base)
+
+    def iterate_revisions(self, upper: str, lower: str, *, inclusive: bool = False) -> Iterator[Script]:
+        """The scripts from ``upper`` down to ``lower``, newest first; ``lower`` itself only with
+        ``inclusive`` (as Alembic's ``iterate_revisions``)."""
+        lowers = set() if lower in ("base", "") else set(self.revision_map.resolve(lower))
+        for script in self.walk(upper, lower):
+            if inclusive or script.revision not in lowers:
+                yield script
+
+    def get_all_current(self, revisions: Iterable[str]) -> set[Script]:
+        """The heads of what ``revisions`` (version rows) say is applied, dependencies included."""
+        rmap = self.revision_map
+        return {rmap.script(rev) for rev in rmap.applied_heads(revisions)}
+
+    def as_revision_number(self, ident: str | None) -> str | tuple[str, ...] | None:
+        """``heads`` as a tuple of revision ids; ``head``, ``LABEL@head`` as one id; ``base`` as
+        ``None``; any other identifier as given (Alembic's answers)."""
+        if ident in (None, "", "base"):
+            return None
+        assert ident is not None
+        if ident not in ("head", "heads") and not ident.endswith("@head"):
+            return ident
+        revs = self.revision_map.resolve(ident)
+        if not revs:
+            return None
+        return tuple(revs) if ident == "heads" else revs[0]
 
     # -- planning --------------------------------------------------------------
 
