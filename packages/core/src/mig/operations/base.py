@@ -62,6 +62,20 @@ class Operations:
 
         return implementation_for(op_cls)
 
+    @classmethod
+    @contextmanager
+    def context(cls, migration_context: MigrationContext) -> Iterator[Operations]:
+        """Make ``from mig import op`` answer for ``migration_context`` inside the block (outside a run,
+        as Alembic's ``Operations.context``); yields the ``Operations``."""
+        from mig.runtime import state
+
+        operations = cls(migration_context)
+        state.push_operations(operations)
+        try:
+            yield operations
+        finally:
+            state.pop_operations(operations)
+
     # -- running ------------------------------------------------------------------------
 
     def invoke(self, operation: _ops.Operation) -> Any:
