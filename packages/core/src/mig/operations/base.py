@@ -56,11 +56,12 @@ class Operations:
         return register_operation(False, name, sourcename)
 
     @staticmethod
-    def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Decorator: ``fn(operations, operation)`` carries out ``op_cls`` on every database."""
+    def implementation_for(op_cls: type, replace: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator: ``fn(operations, operation)`` carries out ``op_cls`` on every database (a second
+        one for the same class only with ``replace=True``)."""
         from mig.operations.registration import implementation_for
 
-        return implementation_for(op_cls)
+        return implementation_for(op_cls, replace)
 
     @classmethod
     @contextmanager

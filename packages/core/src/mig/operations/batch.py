@@ -56,11 +56,11 @@ class BatchOperations:
         return register_operation(True, name, sourcename)
 
     @staticmethod
-    def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def implementation_for(op_cls: type, replace: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Decorator: ``fn(operations, operation)`` carries out ``op_cls`` (as ``Operations.implementation_for``)."""
         from mig.operations.registration import implementation_for
 
-        return implementation_for(op_cls)
+        return implementation_for(op_cls, replace)
 
     def execute(self, sqltext: Any, *, execution_options: Mapping[str, Any] | None = None) -> Any:
         """Run SQL at once, as ``op.execute`` does (not with the batch when the block ends), as in Alembic."""

@@ -117,9 +117,26 @@ def register_operation(batch: bool, name: str, sourcename: str | None = None) ->
     return register
 
 
-def implementation_for(op_cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The decorator behind ``Operations.implementation_for``: ``fn(operations, operation)`` carries out ``op_cls``."""
+def implementation_for(op_cls: type, replace: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The decorator behind ``Operations.implementation_for``: ``fn(operations, operation)`` carries out ``op_cls``.
+
+    A second implementation for the same class is an error unless ``replace``
+    is true, as in Alembic. mig's built-in operations (:mod:`mig.ops`) are
+    carried out by the dialect (``DialectImpl``) and cannot be given one here.
+    """
+    from mig import ops
+
+    if getattr(ops, op_cls.__name__, None) is op_cls and op_cls is not ops.MigrateOperation:
+        raise TypeError(f"implementation_for({op_cls.__name__}): mig's built-in operations are carried out "
+                        f"by the database's dialect plugin, not by an implementation_for function; to change "
+                        f"what {op_cls.__name__} does, subclass the dialect's DialectImpl in a plugin "
+                        f"(docs/dialects.md) or run extra statements with op.execute in the script")
+
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        known = _REGISTRATIONS.implementations.get(op_cls)
+        if known is not None and known is not fn and not replace:
+            raise ValueError(f"{op_cls.__name__} has an implementation already ({known.__qualname__}); "
+                             f"pass replace=True to implementation_for to replace it")
         _REGISTRATIONS.implementations[op_cls] = fn
         _REGISTRATIONS.changed()
         return fn
