@@ -71,3 +71,41 @@ def test_op_outside_the_block_has_no_context(tmp_path: Path) -> None:
             op.drop_table("t")
     assert sa.inspect(engine).get_table_names() == ["t"]
     engine.dispose()
+
+
+@pytest.mark.parametrize(("targets", "final"), [(["main@head", "heads", "62b8", "1a00", "base"], []),
+                                               ([["8f51", "7c99"], "5b00"], ["5b00"])])
+def test_migration_context_stamp_as_under_alembic(tmp_path: Path, targets: list[Any], final: list[str]) -> None:
+    """``MigrationContext.stamp(script_directory, revision)`` outside a run moves the version rows
+    as Alembic's does, step after step."""
+    from alembic.migration import MigrationContext as AlembicContext
+    from alembic.script import ScriptDirectory as AlembicScripts
+
+    from mig.revision import ScriptDirectory
+    from mig.runtime.migration import MigrationContext
+
+    from .test_applied_heads import GRAPH, SCRIPT
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    for rev, down, labels, deps in GRAPH:
+        (versions / f"{rev}_step.py").write_text(SCRIPT.format(rev=rev, down=down, labels=labels, deps=deps))
+    tools: dict[str, Any] = {
+        "alembic": (AlembicContext.configure, AlembicScripts(str(tmp_path), version_locations=[str(versions)]), {}),
+        "mig": (MigrationContext.configure, ScriptDirectory(tmp_path, version_locations=[versions]),
+                {"version_table": "alembic_version"}),
+    }
+    engines = {tool: sa.create_engine(f"sqlite:///{tmp_path / tool}.db") for tool in tools}
+    try:
+        for target in targets:
+            seen = {}
+            for tool, (configure, scripts, opts) in tools.items():
+                with engines[tool].begin() as connection:
+                    configure(connection, opts=opts).stamp(scripts, target)
+                with engines[tool].connect() as connection:
+                    seen[tool] = sorted(r[0] for r in connection.execute(sa.text("SELECT version_num FROM alembic_version")))
+            assert seen["mig"] == seen["alembic"], target
+        assert seen["mig"] == final
+    finally:
+        for engine in engines.values():
+            engine.dispose()

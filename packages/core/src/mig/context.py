@@ -91,6 +91,11 @@ def get_context() -> MigrationContext:
     return _env("get_context()").get_context()
 
 
+def get_impl() -> Any:
+    """The run's dialect implementation (``get_context().impl``)."""
+    return _env("get_impl()").get_impl()
+
+
 def execute(sql: Any, execution_options: Mapping[str, Any] | None = None) -> Any:
     """Execute (online) or write (offline) a statement outside any migration script."""
     return _env("execute()").execute(sql, execution_options=execution_options)
@@ -107,7 +112,7 @@ def static_output(text: str) -> None:
 
 
 __all__ = [
-    "autocommit_block", "begin_transaction", "configure", "execute", "get_bind", "get_context",
+    "autocommit_block", "begin_transaction", "configure", "execute", "get_bind", "get_context", "get_impl",
     "get_head_revision", "get_head_revisions", "get_revision_argument", "get_starting_revision_argument",
     "get_tag_argument", "get_x_argument", "is_offline_mode", "is_transactional_ddl", "requires_connection",
     "run_migrations", "static_output",

@@ -271,3 +271,14 @@ def test_context_get_bind_offline_answers_the_dialect_and_refuses_reads(project)
         "context.get_bind().execute() in upgrade b2 (b2_step.py) would read the database, which --sql "
         "mode cannot do; offline context.get_bind() answers only .dialect and .engine.name: branch on "
         "context.is_offline_mode(), or run online")
+
+
+def test_context_get_impl_is_the_runs_dialect_implementation(project):
+    project.write("a1", None, """
+        from mig import context
+        impl = context.get_impl()
+        assert impl is context.get_context().impl is op.get_context().impl
+        op.execute(f"SELECT '{impl.dialect_name}' AS impl")
+    """)
+    command.upgrade(project.config, "a1", sql=True)
+    assert "SELECT 'sqlite' AS impl;" in project.sql_output()

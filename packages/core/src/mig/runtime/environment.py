@@ -177,6 +177,10 @@ class EnvironmentContext:
             raise ConfigError("context.configure() has not been called yet; call it first in env.py")
         return self._migration_context
 
+    def get_impl(self) -> Any:
+        """The run's dialect implementation (a :class:`mig.ddl.DialectImpl`), ``get_context().impl``."""
+        return self.get_context().impl
+
     def run_migrations(self, **kw: Any) -> None:
         """Run the steps of this command (keywords reach each script's ``upgrade()``/``downgrade()``)."""
         ctx = self.get_context()

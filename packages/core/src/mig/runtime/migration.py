@@ -269,8 +269,21 @@ class MigrationContext:
         elif has_steps:
             self.steplog.create()
 
-    def stamp(self, heads_before: Sequence[str], heads_after: Sequence[str]) -> None:
-        self.version.apply(heads_before, heads_after)
+    def stamp(self, script_directory: Any, revision: str | Sequence[str]) -> None:
+        """Make the version table say ``revision`` without running a script (Alembic's
+        ``MigrationContext.stamp``): the branches it is on move to it, up or down, otherwise it
+        becomes another head. As ``mig stamp``: the tables are created if missing, the step is
+        logged, under the migration lock.
+
+        :param script_directory: the :class:`mig.revision.ScriptDirectory` the revisions are in.
+        :param revision: a revision (``head``, ``base``, an id ...) or several.
+        """
+        targets = [revision] if isinstance(revision, str) else list(revision)
+
+        def plan(heads: Sequence[str], ctx: MigrationContext) -> list[Any]:
+            return list(script_directory.plan_stamp(heads, targets))
+
+        self.run_migrations(plan)
 
     def run_migrations(self, plan: PlanFn, *, create_version_table: bool = True, **kw: Any) -> None:
         """Plan from the current heads, then run every step (script + version rows), all of it
