@@ -278,7 +278,7 @@ def test_context_get_impl_is_the_runs_dialect_implementation(project):
         from mig import context
         impl = context.get_impl()
         assert impl is context.get_context().impl is op.get_context().impl
-        op.execute(f"SELECT '{impl.dialect_name}' AS impl")
+        op.execute(f"SELECT '{impl.name}' AS impl")
     """)
     command.upgrade(project.config, "a1", sql=True)
     assert "SELECT 'sqlite' AS impl;" in project.sql_output()
