@@ -20,10 +20,11 @@ Contestants, timed as whole processes, interleaved (odd rounds reversed):
 - ``models``: a Python process that imports SQLAlchemy and the models and
   connects, nothing else: what both tools pay before they read the database.
 
-Then, in one process that has imported the models, ``MetaData().reflect()``
-and mig's ``compare_metadata()`` are timed interleaved: the comparison
-engine against the reflection it is built on, without the start-up and the
-import of the models that both commands pay.
+Then, in one process that has imported the models, ``MetaData().reflect()``,
+mig's ``compare_metadata()`` and Alembic's ``compare_metadata()`` are timed
+interleaved: the comparison engines against each other and against the
+reflection they are built on, without the start-up and the import of the
+models that both commands pay.
 
 Databases: PostgreSQL (the target: mig <= 0.33x Alembic and <= 1.5x
 ``reflect``), SQLite and MariaDB reported. URLs from
@@ -125,23 +126,31 @@ sa.create_engine(sys.argv[1]).connect().close()
 ENGINE_CHILD = r"""
 import json, os, statistics, sys, time
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata as alembic_compare_metadata
+from alembic.runtime.migration import MigrationContext
 from mig_autogen import compare_metadata
 sys.path.insert(0, sys.argv[3])
 from models import metadata
 engine = sa.create_engine(sys.argv[1])
 rounds = int(sys.argv[2])
-times = {"reflect": [], "compare": []}
+expected = (len(metadata.tables) + 9) // 10
+times = {"reflect": [], "compare": [], "alembic_compare": []}
 def reflect():
     with engine.connect() as conn:
         sa.MetaData().reflect(conn)
 def compare():
     with engine.connect() as conn:
         ops = compare_metadata(conn, metadata, include_name=lambda n, t, p: n != "alembic_version")
-        assert len(ops) == (len(metadata.tables) + 9) // 10, [op.describe() for op in ops]
-reflect(); compare()
+        assert len(ops) == expected, [op.describe() for op in ops]
+def alembic_compare():
+    with engine.connect() as conn:
+        diffs = alembic_compare_metadata(MigrationContext.configure(conn), metadata)
+        assert len(diffs) == expected, diffs
+contestants = [("reflect", reflect), ("compare", compare), ("alembic_compare", alembic_compare)]
+for _, fn in contestants:
+    fn()
 for i in range(rounds):
-    for name, fn in ((("reflect", reflect), ("compare", compare)) if i % 2 == 0 else
-                     (("compare", compare), ("reflect", reflect))):
+    for name, fn in (contestants if i % 2 == 0 else contestants[::-1]):
         start = time.perf_counter()
         fn()
         times[name].append(time.perf_counter() - start)
@@ -150,7 +159,8 @@ print(json.dumps({k: statistics.median(v) for k, v in times.items()}))
 
 
 def engine_only(url: str, tables: int, rounds: int, folder: Path) -> dict[str, float]:
-    """In one process, models imported: ``MetaData().reflect()`` vs ``compare_metadata()``, interleaved."""
+    """In one process, models imported: ``MetaData().reflect()``, mig's ``compare_metadata()`` and Alembic's
+    ``compare_metadata()``, interleaved."""
     import json
 
     done = subprocess.run([sys.executable, "-c", ENGINE_CHILD, url, str(rounds), str(folder)],
@@ -274,7 +284,11 @@ def bench(kind: str, url: str, root: Path, tables: int, rounds: int) -> dict[str
     inside = engine_only(target, tables, rounds, projects["mig"])
     print(f"  in one process: MetaData.reflect() {inside['reflect']:.3f} s, compare_metadata() "
           f"{inside['compare']:.3f} s, compare/reflect {inside['compare'] / inside['reflect']:.3f}x")
+    print(f"  in one process: Alembic's compare_metadata() {inside['alembic_compare']:.3f} s, "
+          f"mig/Alembic {inside['compare'] / inside['alembic_compare']:.3f}x (the comparison alone, without "
+          f"the start-up and the models both processes pay)")
     medians["compare_in_process"], medians["reflect_in_process"] = inside["compare"], inside["reflect"]
+    medians["alembic_compare_in_process"] = inside["alembic_compare"]
     return medians
 
 
